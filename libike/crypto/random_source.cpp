@@ -1,0 +1,32 @@
+#include "libike/crypto/random_source.hpp"
+
+#include <openssl/rand.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace ike {
+
+void openssl_random::fill(std::span<std::uint8_t> out) {
+    if (out.empty()) return;
+    if (RAND_bytes(out.data(), static_cast<int>(out.size())) != 1) {
+        std::fputs("ikev2d: RAND_bytes failed; refusing to continue without randomness\n", stderr);
+        std::abort();
+    }
+}
+
+void deterministic_random::fill(std::span<std::uint8_t> out) {
+    // splitmix64: tiny, well-distributed, and good enough to make tests vary.
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        if (i % 8 == 0) {
+            state_ += 0x9e3779b97f4a7c15ULL;
+        }
+        std::uint64_t z = state_ + i / 8;
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+        z ^= z >> 31;
+        out[i] = static_cast<std::uint8_t>(z >> (8 * (i % 8)));
+    }
+}
+
+}  // namespace ike
