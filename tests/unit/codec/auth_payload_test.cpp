@@ -1,0 +1,106 @@
+#include "libike/codec/auth_payload.hpp"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using namespace ike;
+
+constexpr std::size_t base = 300;
+
+bytes hex(std::string_view s) {
+    bool ok = false;
+    bytes b = from_hex(s, &ok);
+    EXPECT_TRUE(ok) << s;
+    return b;
+}
+
+std::expected<auth_payload, parse_error> decode(const bytes& b) {
+    byte_reader r(b, base);
+    return decode_auth_payload(r);
+}
+
+bytes encode(const auth_payload& p) {
+    byte_writer w;
+    encode_auth_payload(p, w);
+    return w.take();
+}
+
+// RFC 7427 Appendix A.1: sha256WithRSAEncryption AlgorithmIdentifier (15 bytes).
+const char* const sha256_rsa = "300d06092a864886f70d01010b0500";
+
+TEST(auth_payload, decodes_psk_and_round_trips) {
+    bytes wire = hex("02 000000 00112233445566778899aabbccddeeff");
+    auto a = decode(wire);
+    ASSERT_TRUE(a) << a.error().message();
+    EXPECT_EQ(a->method, auth_method::psk);
+    EXPECT_EQ(a->data, hex("00112233445566778899aabbccddeeff"));
+    EXPECT_EQ(encode(*a), wire);
+}
+
+TEST(auth_payload, reserved_bytes_ignored_and_written_zero) {
+    auto a = decode(hex("01 010203 aa"));
+    ASSERT_TRUE(a);
+    EXPECT_EQ(a->method, auth_method::rsa_sig);
+    EXPECT_EQ(encode(*a), hex("01 000000 aa"));
+}
+
+TEST(auth_payload, rejects_truncated_header_and_empty_data) {
+    for (const char* w : {"", "0e", "0e0000"}) {
+        auto a = decode(hex(w));
+        ASSERT_FALSE(a) << w;
+        EXPECT_EQ(a.error().code, parse_errc::truncated);
+        EXPECT_EQ(a.error().offset, base);
+        EXPECT_EQ(a.error().payload, payload_type::auth);
+    }
+    auto a = decode(hex("0e 000000"));
+    ASSERT_FALSE(a);
+    EXPECT_EQ(a.error().code, parse_errc::bad_length);
+    EXPECT_EQ(a.error().offset, base + 4);
+}
+
+TEST(auth_payload, digital_signature_data_splits_and_joins) {
+    bytes wire = hex(std::string("0e 000000 0f") + sha256_rsa + "deadbeef");
+    auto a = decode(wire);
+    ASSERT_TRUE(a);
+    EXPECT_EQ(a->method, auth_method::digital_signature);
+    auto s = decode_signature_auth_data(a->data);
+    ASSERT_TRUE(s) << s.error().message();
+    EXPECT_EQ(s->algorithm, hex(sha256_rsa));
+    EXPECT_EQ(s->signature, hex("deadbeef"));
+    EXPECT_EQ(encode_signature_auth_data(*s), a->data);
+    EXPECT_EQ(encode_signature_auth_data({hex(sha256_rsa), hex("deadbeef")}),
+              hex(std::string("0f") + sha256_rsa + "deadbeef"));
+}
+
+TEST(auth_payload, digital_signature_data_length_checks) {
+    struct bad {
+        std::string data;
+        parse_errc code;
+        std::size_t offset;
+    };
+    const bad cases[] = {
+        {"", parse_errc::truncated, 0},
+        {"00 deadbeef", parse_errc::bad_length, 0},                    // empty AlgorithmIdentifier
+        {std::string("10") + sha256_rsa, parse_errc::truncated, 0},    // announces 16, has 15
+        {std::string("0f") + sha256_rsa, parse_errc::bad_length, 16},  // no signature
+        {std::string("ff") + sha256_rsa + "deadbeef", parse_errc::truncated, 0},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.data);
+        auto s = decode_signature_auth_data(hex(c.data));
+        ASSERT_FALSE(s);
+        EXPECT_EQ(s.error().code, c.code);
+        EXPECT_EQ(s.error().offset, c.offset);
+        EXPECT_EQ(s.error().payload, payload_type::auth);
+    }
+}
+
+TEST(auth_payload, digital_signature_every_truncation_is_an_error) {
+    bytes data = hex(std::string("0f") + sha256_rsa + "de");
+    for (std::size_t n = 0; n < data.size(); ++n) {
+        EXPECT_FALSE(decode_signature_auth_data(bytes_view(data).first(n))) << n;
+    }
+}
+
+}  // namespace
