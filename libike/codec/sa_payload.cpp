@@ -234,25 +234,25 @@ bool sa_proposal_numbers_sequential(const sa_payload& p) {
     return !p.proposals.empty();
 }
 
-sa_transform make_transform(encr_id id, std::optional<std::uint16_t> key_bits) {
+sa_transform make_sa_transform(encr_id id, std::optional<std::uint16_t> key_bits) {
     sa_transform t{transform_type::encr, static_cast<std::uint16_t>(id), {}};
     if (key_bits) t.attributes.push_back({transform_attr::key_length, true, *key_bits, {}});
     return t;
 }
 
-sa_transform make_transform(prf_id id) {
+sa_transform make_sa_transform(prf_id id) {
     return {transform_type::prf, static_cast<std::uint16_t>(id), {}};
 }
 
-sa_transform make_transform(integ_id id) {
+sa_transform make_sa_transform(integ_id id) {
     return {transform_type::integ, static_cast<std::uint16_t>(id), {}};
 }
 
-sa_transform make_transform(ke_group id) {
+sa_transform make_sa_transform(ke_group id) {
     return {transform_type::ke, static_cast<std::uint16_t>(id), {}};
 }
 
-sa_transform make_transform(esn_id id) {
+sa_transform make_sa_transform(esn_id id) {
     return {transform_type::esn, static_cast<std::uint16_t>(id), {}};
 }
 

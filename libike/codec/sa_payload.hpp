@@ -110,10 +110,10 @@ std::optional<std::uint16_t> key_length(const sa_transform& t);
 bool sa_proposal_numbers_sequential(const sa_payload& p);
 
 /// Transform builders for the common types; `key_bits` adds a KEY_LENGTH attribute.
-sa_transform make_transform(encr_id id, std::optional<std::uint16_t> key_bits = std::nullopt);
-sa_transform make_transform(prf_id id);
-sa_transform make_transform(integ_id id);
-sa_transform make_transform(ke_group id);
-sa_transform make_transform(esn_id id);
+sa_transform make_sa_transform(encr_id id, std::optional<std::uint16_t> key_bits = std::nullopt);
+sa_transform make_sa_transform(prf_id id);
+sa_transform make_sa_transform(integ_id id);
+sa_transform make_sa_transform(ke_group id);
+sa_transform make_sa_transform(esn_id id);
 
 }  // namespace ike

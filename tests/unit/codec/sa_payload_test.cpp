@@ -111,14 +111,14 @@ TEST(sa_payload, encodes_built_proposals_to_rfc_layout) {
         {1,
          protocol_id::ike,
          {},
-         {make_transform(encr_id::aes_gcm_16, 256), make_transform(prf_id::hmac_sha2_384),
-          make_transform(ke_group::curve25519)}});
+         {make_sa_transform(encr_id::aes_gcm_16, 256), make_sa_transform(prf_id::hmac_sha2_384),
+          make_sa_transform(ke_group::curve25519)}});
     sa.proposals.push_back(
         {2,
          protocol_id::ike,
          {},
-         {make_transform(encr_id::aes_cbc, 128), make_transform(integ_id::hmac_sha2_256_128),
-          make_transform(prf_id::hmac_sha2_256), make_transform(ke_group::modp2048)}});
+         {make_sa_transform(encr_id::aes_cbc, 128), make_sa_transform(integ_id::hmac_sha2_256_128),
+          make_sa_transform(prf_id::hmac_sha2_256), make_sa_transform(ke_group::modp2048)}});
     EXPECT_EQ(encode(sa), two_ike_proposals);
 }
 

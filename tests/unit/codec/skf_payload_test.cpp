@@ -1,0 +1,73 @@
+#include "libike/codec/skf_payload.hpp"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using namespace ike;
+
+bytes hex(std::string_view s) {
+    bool ok = false;
+    bytes b = from_hex(s, &ok);
+    EXPECT_TRUE(ok) << s;
+    return b;
+}
+
+std::expected<skf_payload, parse_error> decode(const bytes& b, payload_type first) {
+    byte_reader r(b, 32);
+    auto p = decode_skf_payload(r, first);
+    if (p) {
+        EXPECT_TRUE(r.empty());
+    }
+    return p;
+}
+
+TEST(skf_payload, decodes_first_fragment) {
+    // fragment 1 of 3, then IV|ciphertext|ICV
+    bytes b = hex("0001 0003 00112233445566778899");
+    auto p = decode(b, payload_type::idi);
+    ASSERT_TRUE(p);
+    EXPECT_EQ(p->first_inner, payload_type::idi);
+    EXPECT_EQ(p->fragment_number, 1);
+    EXPECT_EQ(p->total_fragments, 3);
+    EXPECT_EQ(p->encrypted, hex("00112233445566778899"));
+    byte_writer w;
+    encode_skf_payload(*p, w);
+    EXPECT_EQ(w.data(), b);
+}
+
+TEST(skf_payload, decodes_last_fragment) {
+    bytes b = hex("0003 0003 ff");
+    auto p = decode(b, payload_type::none);
+    ASSERT_TRUE(p);
+    EXPECT_EQ(p->first_inner, payload_type::none);
+    EXPECT_EQ(p->fragment_number, 3);
+    byte_writer w;
+    encode_skf_payload(*p, w);
+    EXPECT_EQ(w.data(), b);
+}
+
+struct bad_case {
+    const char* hex;
+    parse_errc code;
+    std::size_t offset;
+};
+
+TEST(skf_payload, rejects_bad_fragments) {
+    const bad_case cases[] = {
+        {"0001 00", parse_errc::truncated, 34},
+        {"0000 0003 ff", parse_errc::bad_value, 32},  // fragment numbers start at 1
+        {"0004 0003 ff", parse_errc::bad_value, 34},  // beyond total
+        {"0001 0000 ff", parse_errc::bad_value, 34},  // zero total
+        {"0001 0001", parse_errc::bad_length, 36},    // no encrypted bytes
+    };
+    for (const auto& c : cases) {
+        auto p = decode(hex(c.hex), payload_type::sa);
+        ASSERT_FALSE(p) << c.hex;
+        EXPECT_EQ(p.error().code, c.code) << c.hex;
+        EXPECT_EQ(p.error().offset, c.offset) << c.hex;
+        EXPECT_EQ(p.error().payload, payload_type::skf);
+    }
+}
+
+}  // namespace
