@@ -97,6 +97,14 @@ std::string upper_hex(ike::bytes_view v) {
     return truncated_hex(bytes(v.begin(), v.end()), v.size() * 8);
 }
 
+// A published value in upper case: most records come from ACVP JSON (upper
+// case hex), but one is quoted from a source that writes lower case.
+std::string expected(const record& r, const std::string& key) {
+    std::string v = r.at(key);
+    std::transform(v.begin(), v.end(), v.begin(), ::toupper);
+    return v;
+}
+
 bytes to_bytes(const secret& s) {
     return bytes(s.view().begin(), s.view().end());
 }
@@ -128,6 +136,13 @@ TEST_F(acvp_ikev2_kdf, file_is_read) {
     // must fail, not pass with zero vectors.
     const auto all = vectors();
     ASSERT_FALSE(all.empty());
+    // Every hash with a byte-aligned published case is covered (no SHA2-512
+    // one has been found yet; see the README).
+    for (const char* hash : {"SHA-1", "SHA2-256", "SHA2-384"}) {
+        EXPECT_TRUE(std::ranges::any_of(all, [&](const record& r) {
+            return r.at("hashAlg") == hash;
+        })) << hash;
+    }
     for (const auto& r : all) {
         for (const char* k :
              {"tcId", "hashAlg", "nInit", "nResp", "gir", "girNew", "spiInit", "spiResp",
@@ -142,7 +157,7 @@ TEST_F(acvp_ikev2_kdf, known_answers) {
     const auto all = vectors();
     ASSERT_FALSE(all.empty());
     for (const auto& r : all) {
-        SCOPED_TRACE("tcId " + r.at("tcId") + " " + r.at("hashAlg"));
+        SCOPED_TRACE("tgId " + r.at("tgId") + ", tcId " + r.at("tcId") + ", " + r.at("hashAlg"));
         // Byte-oriented inputs only (the file holds no others).
         for (const char* k : {"nInitLength", "nRespLength", "dhLength"}) {
             ASSERT_EQ(bits(r, k) % 8, 0u) << k;
@@ -160,7 +175,7 @@ TEST_F(acvp_ikev2_kdf, known_answers) {
         // SKEYSEED.
         auto skeyseed = ike::derive_skeyseed(id, ni, nr, g_ir);
         ASSERT_TRUE(skeyseed.has_value());
-        EXPECT_EQ(upper_hex(skeyseed->view()), r.at("sKeySeed"));
+        EXPECT_EQ(upper_hex(skeyseed->view()), expected(r, "sKeySeed"));
 
         // DKM, through prf+ directly, at the published length.
         auto seed_prf = ike::prf::create(id, skeyseed->view());
@@ -168,7 +183,7 @@ TEST_F(acvp_ikev2_kdf, known_answers) {
         const bytes spis = hex(r.at("spiInit") + r.at("spiResp"));
         auto dkm = ike::prf_plus(*seed_prf, {ni, nr, spis}, byte_len(dkm_bits));
         ASSERT_TRUE(dkm.has_value());
-        EXPECT_EQ(truncated_hex(to_bytes(*dkm), dkm_bits), r.at("derivedKeyingMaterial"));
+        EXPECT_EQ(truncated_hex(to_bytes(*dkm), dkm_bits), expected(r, "derivedKeyingMaterial"));
 
         // The same DKM through derive_ike_sa_keys(): SK_d | SK_ai | ... | SK_pr.
         const std::size_t h = seed_prf->output_size();
@@ -177,7 +192,7 @@ TEST_F(acvp_ikev2_kdf, known_answers) {
         ASSERT_TRUE(keys.has_value());
         expect_prefix(cat({&keys->sk_d, &keys->sk_ai, &keys->sk_ar, &keys->sk_ei, &keys->sk_er,
                            &keys->sk_pi, &keys->sk_pr}),
-                      r.at("derivedKeyingMaterial"), dkm_bits, "ike_sa_keys");
+                      expected(r, "derivedKeyingMaterial"), dkm_bits, "ike_sa_keys");
 
         // SK_d is the first PRF-output-length bytes of DKM.
         ASSERT_GE(dkm_bits / 8, h);
@@ -189,27 +204,29 @@ TEST_F(acvp_ikev2_kdf, known_answers) {
         // Child DKM without and with a new DH, directly and as child_sa_keys.
         auto child = ike::prf_plus(*sk_d_prf, {ni, nr}, byte_len(child_bits));
         ASSERT_TRUE(child.has_value());
-        EXPECT_EQ(truncated_hex(to_bytes(*child), child_bits), r.at("derivedKeyingMaterialChild"));
+        EXPECT_EQ(truncated_hex(to_bytes(*child), child_bits),
+                  expected(r, "derivedKeyingMaterialChild"));
         auto child_dh = ike::prf_plus(*sk_d_prf, {g_ir_new.view(), ni, nr}, byte_len(child_bits));
         ASSERT_TRUE(child_dh.has_value());
-        EXPECT_EQ(truncated_hex(to_bytes(*child_dh), child_bits), r.at("derivedKeyingMaterialDh"));
+        EXPECT_EQ(truncated_hex(to_bytes(*child_dh), child_bits),
+                  expected(r, "derivedKeyingMaterialDh"));
 
         const ike::sa_key_lengths esp{.encr = 16, .integ = 20};
         auto child_keys = ike::derive_child_sa_keys(*sk_d_prf, ni, nr, esp);
         ASSERT_TRUE(child_keys.has_value());
         expect_prefix(cat({&child_keys->encr_i, &child_keys->integ_i, &child_keys->encr_r,
                            &child_keys->integ_r}),
-                      r.at("derivedKeyingMaterialChild"), child_bits, "child_sa_keys");
+                      expected(r, "derivedKeyingMaterialChild"), child_bits, "child_sa_keys");
         auto pfs_keys = ike::derive_child_sa_keys(*sk_d_prf, g_ir_new, ni, nr, esp);
         ASSERT_TRUE(pfs_keys.has_value());
         expect_prefix(
             cat({&pfs_keys->encr_i, &pfs_keys->integ_i, &pfs_keys->encr_r, &pfs_keys->integ_r}),
-            r.at("derivedKeyingMaterialDh"), child_bits, "child_sa_keys with PFS");
+            expected(r, "derivedKeyingMaterialDh"), child_bits, "child_sa_keys with PFS");
 
         // SKEYSEED for a rekeyed IKE SA.
         auto rekey = ike::derive_rekey_skeyseed(*sk_d_prf, g_ir_new, ni, nr);
         ASSERT_TRUE(rekey.has_value());
-        EXPECT_EQ(upper_hex(rekey->view()), r.at("sKeySeedReKey"));
+        EXPECT_EQ(upper_hex(rekey->view()), expected(r, "sKeySeedReKey"));
     }
 }
 
