@@ -7,15 +7,11 @@
 #include <string>
 #include <system_error>
 
+#include "libxfrm/kernel_error.hpp"
+
 struct mnl_socket;
 
 namespace xfrm {
-
-struct kernel_error {
-    std::error_code code;  ///< errno from the kernel or from socket(2)
-    std::string what;      ///< the operation, plus the kernel's extended-ack text if any
-    std::string message() const { return what + ": " + code.message(); }
-};
 
 class netlink_socket {
   public:
