@@ -1,0 +1,139 @@
+#pragma once
+// The daemon's configuration as validated structs. The YAML vocabulary is
+// swanctl.conf's (connections.<conn>.children.<child>...); defaults follow
+// charon's and are written next to each field. config_loader.hpp fills these
+// in; nothing here touches files.
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "daemon/config/address.hpp"
+#include "daemon/config/config_error.hpp"
+#include "daemon/config/identity.hpp"
+#include "daemon/config/mark.hpp"
+#include "daemon/config/traffic_selector.hpp"
+#include "libike/common/secret.hpp"
+#include "libike/proposal/proposal.hpp"
+
+namespace ikev2d::config {
+
+using std::chrono::seconds;
+
+// ---- daemon ---------------------------------------------------------------
+
+enum class log_level : std::uint8_t { silent, error, warning, info, debug, trace };
+
+/// daemon.log: `default` plus per-subsystem levels, with charon's subsystem
+/// names (dmn, mgr, ike, chd, job, cfg, knl, net, asn, enc, lib, esp, tls).
+struct log_config {
+    log_level default_level = log_level::info;
+    std::map<std::string, log_level> subsystems;  ///< only those configured
+};
+
+struct daemon_config {
+    std::vector<ip_address> listen;  ///< default: 0.0.0.0 and ::
+    std::uint16_t ike_port = 500;    ///< daemon.ports.ike
+    std::uint16_t natt_port = 4500;  ///< daemon.ports.natt
+    std::filesystem::path control_socket = "/run/ikev2d/ikev2d.sock";
+    log_config log;
+};
+
+// ---- secrets ----------------------------------------------------------------
+
+/// One entry of `secrets`: a PSK and the identities it belongs to. The key
+/// given by `psk` (text, 0x hex, 0s base64) or read from `psk_file`.
+struct shared_secret {
+    std::vector<identity> ids;  ///< empty: applies to every identity
+    ike::secret psk;
+    std::string origin;  ///< "file:line" of the entry, for logs (never the key)
+};
+
+// ---- connections ----------------------------------------------------------
+
+/// local.auth / remote.auth. Only psk works today; the others are
+/// recognised so the loader can say "not supported yet".
+enum class auth_class : std::uint8_t { psk, pubkey, eap_mschapv2, eap_tls };
+
+struct auth_config {
+    auth_class auth = auth_class::pubkey;  ///< charon's default; rejected for now
+    /// Default for local: the first IP literal in local_addrs, else %any (the
+    /// daemon then uses the IKE address). Default for remote: %any.
+    identity id = identity::make_any();
+    bool id_configured = false;  ///< false when `id` is the default above
+};
+
+enum class fragmentation_mode : std::uint8_t { yes, no, accept, force };
+enum class unique_policy : std::uint8_t { no, never, keep, replace };
+enum class ipsec_mode : std::uint8_t { tunnel, transport };
+enum class child_action : std::uint8_t { none, trap, start };  ///< start_action, close_action
+enum class peer_dead_action : std::uint8_t { clear, trap, restart };  ///< dpd_action
+
+struct child_config {
+    std::string name;
+    std::vector<traffic_selector> local_ts;    ///< default: [dynamic]
+    std::vector<traffic_selector> remote_ts;   ///< default: [dynamic]
+    std::vector<ike::proposal> esp_proposals;  ///< default: the `default` set
+    ipsec_mode mode = ipsec_mode::tunnel;
+    seconds rekey_time{3600};         ///< 1h; 0 disables time-based rekeying
+    seconds life_time{3960};          ///< default rekey_time + 10%
+    seconds rand_time{360};           ///< default life_time - rekey_time
+    std::uint64_t rekey_bytes = 0;    ///< 0 = off
+    std::uint64_t life_bytes = 0;     ///< default rekey_bytes + 10%
+    std::uint64_t rand_bytes = 0;     ///< default life_bytes - rekey_bytes
+    std::uint64_t rekey_packets = 0;  ///< 0 = off
+    std::uint64_t life_packets = 0;   ///< default rekey_packets + 10%
+    std::uint64_t rand_packets = 0;   ///< default life_packets - rekey_packets
+    child_action start_action = child_action::none;
+    child_action close_action = child_action::none;
+    peer_dead_action dpd_action = peer_dead_action::clear;
+    bool ipcomp = false;  ///< only `no` is supported
+    std::uint32_t replay_window = 32;
+    mark mark_in;
+    mark mark_out;
+    interface_id if_id_in;
+    interface_id if_id_out;
+    bool hw_offload = false;  ///< only `no` is supported
+};
+
+struct connection_config {
+    std::string name;
+    int version = 2;                         ///< only IKEv2; 0 ("any") is accepted and means 2
+    std::vector<peer_address> local_addrs;   ///< default: [%any]
+    std::vector<peer_address> remote_addrs;  ///< default: [%any]
+    /// True when remote_addrs has no IP literal or DNS name to initiate to
+    /// (only %any or prefixes): the connection only answers.
+    bool responder_only = true;
+    std::uint16_t local_port = 500;
+    std::uint16_t remote_port = 500;
+    std::vector<ike::proposal> proposals;  ///< default: the `default` set
+    auth_config local;
+    auth_config remote;
+    seconds dpd_delay{0};           ///< 0 = no liveness checks
+    seconds dpd_timeout{0};         ///< IKEv1 only in charon; accepted, with a warning
+    seconds rekey_time{14400};      ///< 4h; 0 = no IKE rekeying
+    seconds reauth_time{0};         ///< 0 = no reauthentication
+    seconds over_time{1440};        ///< default 10% of max(rekey_time, reauth_time)
+    seconds rand_time{1440};        ///< default over_time
+    std::uint32_t keyingtries = 1;  ///< 0 = forever
+    fragmentation_mode fragmentation = fragmentation_mode::yes;
+    unique_policy unique = unique_policy::no;
+    bool mobike = true;
+    bool encap = false;                  ///< force UDP encapsulation
+    std::vector<child_config> children;  ///< in file order
+};
+
+/// A loaded configuration. `warnings` are problems that did not stop the
+/// load (weak keys, masked host bits, ...): log them at start-up.
+struct config {
+    daemon_config daemon;
+    std::vector<shared_secret> secrets;          ///< in file order
+    std::vector<connection_config> connections;  ///< in file order
+    config_errors warnings;
+    std::filesystem::path source;  ///< the file loaded, or the display name
+};
+
+}  // namespace ikev2d::config

@@ -1,0 +1,263 @@
+#include "daemon/config/config_loader.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "daemon/config/config_validation.hpp"
+#include "daemon/config/connection_loader.hpp"
+#include "daemon/config/psk.hpp"
+#include "daemon/config/yaml_reader.hpp"
+
+namespace ikev2d::config {
+
+namespace {
+
+constexpr std::string_view top_keys[] = {"daemon", "secrets", "connections"};
+constexpr std::string_view daemon_keys[] = {"listen", "ports", "control_socket", "log"};
+constexpr std::string_view port_keys[] = {"ike", "natt"};
+constexpr std::string_view secret_keys[] = {"ids", "psk", "psk_file"};
+// charon's logging subsystems, plus "default".
+constexpr std::string_view log_keys[] = {"default", "dmn", "mgr", "ike", "chd", "job", "cfg",
+                                         "knl",     "net", "asn", "enc", "lib", "esp", "tls"};
+constexpr keyword<log_level> log_levels[] = {
+    {"silent", log_level::silent}, {"error", log_level::error}, {"warning", log_level::warning},
+    {"info", log_level::info},     {"debug", log_level::debug}, {"trace", log_level::trace}};
+
+struct load_context {
+    std::filesystem::path base_dir;
+    bool file_exposed = false;  ///< the config file is accessible by group/others
+};
+
+// ---- daemon ----------------------------------------------------------------
+
+void load_log(const schema_map& daemon, log_config& out) {
+    auto node = daemon.find("log");
+    if (!node) return;
+    schema_map m(daemon.diag(), *node, log_keys);
+    for (std::string_view key : log_keys) {
+        auto s = m.get_scalar(key);
+        if (!s) continue;
+        auto level = parse_keyword(m.diag(), *s, log_levels);
+        if (!level) continue;
+        if (key == "default") {
+            out.default_level = *level;
+        } else {
+            out.subsystems[std::string(key)] = *level;
+        }
+    }
+}
+
+void load_ports(const schema_map& daemon, daemon_config& out) {
+    auto node = daemon.find("ports");
+    if (!node) return;
+    schema_map m(daemon.diag(), *node, port_keys);
+    for (auto [key, port] : {std::pair{"ike", &out.ike_port}, {"natt", &out.natt_port}}) {
+        if (auto s = m.get_scalar(key)) {
+            if (auto v = parse_integer(m.diag(), *s, 1, 65535)) {
+                *port = static_cast<std::uint16_t>(*v);
+            }
+        }
+    }
+}
+
+void load_listen(const schema_map& m, daemon_config& out) {
+    auto items = m.get_list("listen");
+    if (!items) {
+        out.listen = {*parse_ip_address("0.0.0.0"), *parse_ip_address("::")};
+        return;
+    }
+    for (const scalar& item : *items) {
+        if (auto ip = parse_value(m.diag(), item, parse_ip_address)) out.listen.push_back(*ip);
+    }
+}
+
+daemon_config load_daemon(diagnostics& diag, const located_node& node) {
+    schema_map m(diag, node, daemon_keys);
+    daemon_config out;
+    load_listen(m, out);
+    load_ports(m, out);
+    if (auto s = m.get_scalar("control_socket")) {
+        if (s->value.empty() || s->value.front() != '/') {
+            diag.error(*s, "control_socket must be an absolute path");
+        } else {
+            out.control_socket = s->value;
+        }
+    }
+    load_log(m, out.log);
+    return out;
+}
+
+// ---- secrets ---------------------------------------------------------------
+
+void warn_if_weak(diagnostics& diag, const scalar& at, std::string_view text,
+                  const ike::secret& key) {
+    if (!is_weak_psk(text, key)) return;
+    diag.warning(at, "weak pre-shared key (" + std::to_string(key.size()) +
+                         " bytes); use at least " + std::to_string(min_plain_psk_chars) +
+                         " random characters, e.g. from 'openssl rand -base64 32'");
+}
+
+std::optional<ike::secret> load_inline_psk(diagnostics& diag, const scalar& s,
+                                           const load_context& ctx) {
+    auto key = parse_value(diag, s, decode_psk);
+    if (!key) return std::nullopt;
+    warn_if_weak(diag, s, s.value, *key);
+    if (ctx.file_exposed) {
+        diag.warning(s,
+                     "the config file holds a pre-shared key and is readable by group or "
+                     "others; chmod 600 it, or move the key to a psk_file");
+    }
+    return key;
+}
+
+std::optional<ike::secret> load_psk_file(diagnostics& diag, const scalar& s,
+                                         const load_context& ctx) {
+    std::filesystem::path path = s.value;
+    if (path.is_relative() && !ctx.base_dir.empty()) path = ctx.base_dir / path;
+    auto content = read_psk_file(path);
+    if (!content) {
+        diag.error(s, content.error());
+        return std::nullopt;
+    }
+    std::string_view text(reinterpret_cast<const char*>(content->data()), content->size());
+    auto key = decode_psk(text);
+    if (!key) {
+        diag.error(s, "in '" + path.string() + "' at offset " + std::to_string(key.error().offset) +
+                          ": " + key.error().message);
+        return std::nullopt;
+    }
+    warn_if_weak(diag, s, text, *key);
+    if (is_group_or_world_accessible(path)) {
+        diag.warning(s, "'" + path.string() + "' is accessible by group or others; chmod 600 it");
+    }
+    return std::move(*key);
+}
+
+std::vector<identity> load_ids(const schema_map& m) {
+    std::vector<identity> ids;
+    auto items = m.get_list("ids");
+    if (!items) return ids;
+    for (const scalar& item : *items) {
+        if (auto id = parse_value(m.diag(), item, parse_identity)) ids.push_back(std::move(*id));
+    }
+    return ids;
+}
+
+std::optional<shared_secret> load_secret(diagnostics& diag, const located_node& node,
+                                         const load_context& ctx) {
+    schema_map m(diag, node, secret_keys);
+    shared_secret out;
+    out.origin = diag.file() + ":" + std::to_string(node.line);
+    out.ids = load_ids(m);
+    auto psk = m.get_scalar("psk");
+    auto file = m.get_scalar("psk_file");
+    std::optional<ike::secret> key;
+    if (psk && file) {
+        diag.error(*file, "give either psk or psk_file, not both");
+    } else if (psk) {
+        key = load_inline_psk(diag, *psk, ctx);
+    } else if (file) {
+        key = load_psk_file(diag, *file, ctx);
+    } else if (m.valid()) {
+        m.error_missing("missing 'psk' or 'psk_file'");
+    }
+    if (!key) return std::nullopt;
+    out.psk = std::move(*key);
+    return out;
+}
+
+std::vector<shared_secret> load_secrets(diagnostics& diag, const located_node& node,
+                                        const load_context& ctx) {
+    std::vector<shared_secret> out;
+    auto items = read_sequence(diag, node);
+    if (!items) return out;
+    for (const auto& item : *items) {
+        if (auto s = load_secret(diag, item, ctx)) out.push_back(std::move(*s));
+    }
+    return out;
+}
+
+// ---- the whole file --------------------------------------------------------
+
+config load_root(diagnostics& diag, const YAML::Node& root, const load_context& ctx) {
+    config cfg;
+    schema_map top(diag, root_node(root), top_keys);
+    located_node empty{YAML::Node(), "daemon", 0, 0};
+    cfg.daemon = load_daemon(diag, top.find("daemon").value_or(empty));
+    if (auto secrets = top.find("secrets")) cfg.secrets = load_secrets(diag, *secrets, ctx);
+    if (auto conns = top.find("connections")) cfg.connections = load_connections(diag, *conns);
+    return cfg;
+}
+
+// yaml-cpp's messages for a tab in the indentation do not mention the tab.
+std::string syntax_hint(std::string_view yaml, int line) {
+    std::size_t start = 0;
+    for (int i = 0; i < line && start != std::string_view::npos; ++i) {
+        start = yaml.find('\n', start);
+        if (start != std::string_view::npos) ++start;
+    }
+    if (start == std::string_view::npos) return {};
+    std::string_view text = yaml.substr(start, yaml.find('\n', start) - start);
+    std::string_view indent = text.substr(0, text.find_first_not_of(" \t"));
+    if (indent.find('\t') == std::string_view::npos) return {};
+    return "; the line is indented with a tab, which YAML does not allow: use spaces";
+}
+
+std::expected<YAML::Node, config_error> parse_yaml(std::string_view yaml,
+                                                   std::string_view display_name) {
+    try {
+        return YAML::Load(std::string(yaml));
+    } catch (const YAML::Exception& e) {
+        return std::unexpected(
+            config_error{std::string(display_name), e.mark.line + 1, e.mark.column + 1, "",
+                         "YAML syntax error: " + e.msg + syntax_hint(yaml, e.mark.line)});
+    } catch (const std::exception& e) {
+        return std::unexpected(config_error{std::string(display_name), 0, 0, "",
+                                            std::string("cannot parse: ") + e.what()});
+    }
+}
+
+std::expected<config, config_errors> load(std::string_view yaml, std::string_view display_name,
+                                          const load_context& ctx) {
+    auto root = parse_yaml(yaml, display_name);
+    if (!root) return std::unexpected(config_errors{root.error()});
+    diagnostics diag{std::string(display_name)};
+    config cfg;
+    try {
+        cfg = load_root(diag, *root, ctx);
+        if (!diag.failed()) validate_config(diag, cfg);
+    } catch (const std::exception& e) {
+        // yaml-cpp conversions should not throw here; if one does, say where we were.
+        diag.error(0, 0, "", std::string("internal error while loading: ") + e.what());
+    }
+    if (diag.failed()) return std::unexpected(diag.take_errors());
+    cfg.warnings = diag.take_warnings();
+    cfg.source = std::string(display_name);
+    return cfg;
+}
+
+}  // namespace
+
+std::expected<config, config_errors> load_config_string(std::string_view yaml,
+                                                        std::string_view display_name,
+                                                        const std::filesystem::path& base_dir) {
+    return load(yaml, display_name, load_context{base_dir, false});
+}
+
+std::expected<config, config_errors> load_config_file(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    if (!in || !(text << in.rdbuf())) {
+        config_error e{path.string(), 0, 0, "",
+                       "cannot read the configuration file: " + std::string(std::strerror(errno))};
+        return std::unexpected(config_errors{std::move(e)});
+    }
+    load_context ctx{path.parent_path(), is_group_or_world_accessible(path)};
+    auto cfg = load(text.str(), path.string(), ctx);
+    if (cfg) cfg->source = path;
+    return cfg;
+}
+
+}  // namespace ikev2d::config
