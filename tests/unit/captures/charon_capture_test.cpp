@@ -12,16 +12,19 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "libike/codec/message.hpp"
+#include "libike/codec/message_summary.hpp"
 #include "libike/crypto/keymat.hpp"
 #include "libike/crypto/prf.hpp"
 #include "libike/crypto/random_source.hpp"
 #include "libike/crypto/sk_cipher.hpp"
 #include "libike/proposal/proposal_string.hpp"
+#include "tests/support/charon_capture.hpp"
 
 namespace {
 
@@ -30,66 +33,11 @@ using namespace ike;
 
 const fs::path data_root = fs::path(IKEV2D_TEST_DATA) / "charon";
 
-struct captured {
-    std::string name;  // e.g. "03-ike_auth-req"
-    int index = 0;     // NN
-    bool request = false;
-    bytes raw;
-};
-
-struct scenario {
-    std::string dir;
-    std::map<std::string, std::string> keys;  // keys.txt
-    std::vector<captured> messages;
-
-    const std::string& get(const std::string& k) const {
-        static const std::string empty;
-        auto it = keys.find(k);
-        return it == keys.end() ? empty : it->second;
-    }
-    bytes hex(const std::string& k) const {
-        bool ok = false;
-        bytes b = from_hex(get(k), &ok);
-        EXPECT_TRUE(ok || get(k).empty()) << dir << ": bad hex in " << k;
-        return b;
-    }
-};
-
-bytes read_file(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return bytes(std::istreambuf_iterator<char>(in), {});
-}
-
-std::string trim(std::string s) {
-    auto not_space = [](unsigned char c) { return !std::isspace(c); };
-    s.erase(s.begin(), std::find_if(s.begin(), s.end(), not_space));
-    s.erase(std::find_if(s.rbegin(), s.rend(), not_space).base(), s.end());
-    return s;
-}
+using captured = ike::testing::captured_message;
+using scenario = ike::testing::charon_scenario;
 
 scenario load(const std::string& dir) {
-    scenario sc;
-    sc.dir = dir;
-    std::ifstream in(data_root / dir / "keys.txt");
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.empty() || line[0] == '#') continue;
-        auto eq = line.find('=');
-        if (eq == std::string::npos) continue;
-        sc.keys[trim(line.substr(0, eq))] = trim(line.substr(eq + 1));
-    }
-    for (const auto& entry : fs::directory_iterator(data_root / dir)) {
-        if (entry.path().extension() != ".bin") continue;
-        captured c;
-        c.name = entry.path().stem().string();
-        c.index = std::stoi(c.name.substr(0, 2));
-        c.request = c.name.ends_with("-req");
-        c.raw = read_file(entry.path());
-        sc.messages.push_back(std::move(c));
-    }
-    std::sort(sc.messages.begin(), sc.messages.end(),
-              [](const captured& a, const captured& b) { return a.index < b.index; });
-    return sc;
+    return ike::testing::load_charon_scenario(data_root, dir);
 }
 
 template <typename T>
@@ -154,6 +102,18 @@ class charon_capture : public ::testing::TestWithParam<const char*> {
     }
     scenario sc_;
 };
+
+TEST_P(charon_capture, keys_file_holds_well_formed_hex) {
+    const std::set<std::string> text_fields = {"ike_proposal", "ike_proposal_r", "esp_proposal",
+                                               "ike_selected", "esp_selected",   "id_i",
+                                               "id_r",         "addr_i",         "addr_r"};
+    for (const auto& [name, value] : sc_.keys) {
+        if (text_fields.contains(name) || name.starts_with("port_")) continue;
+        bool ok = false;
+        sc_.hex(name, &ok);
+        EXPECT_TRUE(ok) << sc_.dir << ": " << name << " is not hex";
+    }
+}
 
 TEST_P(charon_capture, every_message_parses_and_re_encodes_to_the_same_bytes) {
     for (const auto& c : sc_.messages) {
@@ -437,6 +397,38 @@ TEST(charon_capture_fields, ike_auth_request_inner_payloads) {
     EXPECT_EQ(tsr->selectors[0].addresses.start, (bytes{10, 10, 2, 0}));
     EXPECT_EQ(tsr->selectors[0].ports.start, 0);
     EXPECT_EQ(tsr->selectors[0].ports.end, 65535);
+}
+
+// Our one-line summaries read exactly as charon's own log lines for the same
+// messages (tests/data/charon/gcm-x25519/README.md quotes the initiator's log).
+TEST(charon_capture_fields, summaries_match_charons_log_lines) {
+    auto sc = load("gcm-x25519");
+    const char* expected[] = {
+        "IKE_SA_INIT request 0 [ SA KE No N(NATD_S_IP) N(NATD_D_IP) N(FRAG_SUP) N(HASH_ALG) "
+        "N(REDIR_SUP) ]",
+        "IKE_SA_INIT response 0 [ SA KE No N(NATD_S_IP) N(NATD_D_IP) N(FRAG_SUP) N(HASH_ALG) "
+        "N(CHDLESS_SUP) N(MULT_AUTH) ]",
+        "IKE_AUTH request 1 [ IDi N(INIT_CONTACT) IDr AUTH SA TSi TSr N(MOBIKE_SUP) N(NO_ADD_ADDR) "
+        "N(MULT_AUTH) N(EAP_ONLY) N(MSG_ID_SYN_SUP) ]",
+        "IKE_AUTH response 1 [ IDr AUTH SA TSi TSr N(MOBIKE_SUP) N(NO_ADD_ADDR) ]",
+        "INFORMATIONAL request 2 [ D ]",
+        "INFORMATIONAL response 2 [ ]",
+    };
+    ASSERT_EQ(sc.messages.size(), std::size(expected));
+    for (std::size_t i = 0; i < sc.messages.size(); ++i) {
+        auto m = decode_message(sc.messages[i].raw);
+        ASSERT_TRUE(m);
+        if (m->payloads.empty() || m->payloads.back().type != payload_type::sk) {
+            EXPECT_EQ(summarize(*m), expected[i]);
+            continue;
+        }
+        auto plain = sc.hex((i + 1 < 10 ? "plain_0" : "plain_") + std::to_string(i + 1));
+        byte_reader r(plain);
+        auto inner =
+            decode_payload_chain(std::get<sk_payload>(m->payloads.back().body).first_inner, r);
+        ASSERT_TRUE(inner);
+        EXPECT_EQ(summarize(m->header, *inner), expected[i]);
+    }
 }
 
 // The refused first IKE_SA_INIT names the group the responder wants.
