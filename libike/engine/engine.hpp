@@ -1,0 +1,134 @@
+#pragma once
+// The sans-I/O IKEv2 engine: bytes, time and kernel results in; datagrams,
+// kernel requests and deadlines out (modelled on ngtcp2's read_pkt /
+// write_pkt / get_expiry). One engine owns a set of IKE_SAs and must only be
+// used from one thread. Randomness is injected; time is passed to every call.
+//
+//   daemon                      engine
+//   ------                      ------
+//   datagram arrives  ------->  receive(now, local, remote, bytes)
+//   timer fires       ------->  on_timer(now)
+//   operator/trap     ------->  initiate(now, connection)
+//   kernel answered   ------->  on_kernel_result(now, child, ok, error)
+//                     <-------  poll_output(): send_datagram / install_child_sa / ...
+//                     <-------  next_deadline(): arm one timer for it
+#include <chrono>
+#include <cstdint>
+#include <expected>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "libike/common/socket_address.hpp"
+#include "libike/crypto/random_source.hpp"
+#include "libike/engine/outputs.hpp"
+#include "libike/engine/sa_config.hpp"
+
+namespace ike {
+
+using clock = std::chrono::steady_clock;
+using time_point = clock::time_point;
+
+struct engine_settings {
+    /// Retransmission: timeout * base^n for n = 0..tries-1, then give up
+    /// (charon's defaults: 4 s, 1.8, 5 tries: about 165 s in all).
+    duration retransmit_timeout = std::chrono::seconds(4);
+    double retransmit_base = 1.8;
+    unsigned retransmit_tries = 5;
+    /// Half-open IKE_SAs above which the responder demands a COOKIE (§2.6).
+    unsigned cookie_threshold = 1000;
+    /// Half-open IKE_SAs are dropped after this long.
+    duration half_open_timeout = std::chrono::seconds(30);
+    std::uint16_t natt_port = 4500;
+};
+
+struct child_sa_info {
+    child_sa_id id = 0;
+    std::string name;
+    std::uint32_t spi_in = 0, spi_out = 0;
+    std::string esp_proposal;  ///< negotiated, in keyword form ("aes256gcm16-esn")
+    ipsec_mode mode = ipsec_mode::tunnel;
+    bool udp_encap = false;
+    std::vector<ts_range> local_ts, remote_ts;
+    time_point established{};
+};
+
+struct ike_sa_info {
+    ike_sa_id id = 0;
+    std::string connection;
+    std::string state;  ///< "connecting", "established", "deleting"
+    bool initiator = false;
+    std::uint64_t spi_i = 0, spi_r = 0;
+    socket_address local, remote;
+    std::string local_id, remote_id;
+    std::string ike_proposal;  ///< negotiated, in keyword form
+    bool nat_local = false, nat_remote = false;
+    time_point established{};
+    std::vector<child_sa_info> children;
+};
+
+/// Why a call was refused (operator input, not the network).
+struct engine_error {
+    std::string message;
+};
+
+class engine {
+public:
+    engine(engine_settings settings, random_source& rng, const psk_store& psks);
+    ~engine();
+    engine(const engine&) = delete;
+    engine& operator=(const engine&) = delete;
+
+    /// Replaces the connection set. Existing IKE_SAs keep the config they were
+    /// created with (shared_ptr); new ones use the new set.
+    void set_connections(std::vector<std::shared_ptr<const ike_sa_config>> connections);
+
+    /// A datagram arrived on `local` from `remote` (the non-ESP marker already
+    /// stripped). Malformed or unauthenticated input is dropped and counted,
+    /// never thrown.
+    void receive(time_point now, const socket_address& local, const socket_address& remote,
+                 bytes_view datagram);
+
+    /// Deadlines (retransmissions, liveness checks, half-open expiry) due at
+    /// or before `now` are handled.
+    void on_timer(time_point now);
+
+    /// Starts an IKE_SA for `connection` (and its first child, or all children
+    /// when `child` is empty), from `local` (port 500) to its first remote address.
+    std::expected<ike_sa_id, engine_error> initiate(time_point now, std::string_view connection,
+                                                    std::string_view child = {});
+
+    /// Deletes an IKE_SA with its CHILD_SAs (INFORMATIONAL Delete to the peer).
+    std::expected<void, engine_error> terminate(time_point now, ike_sa_id sa);
+
+    /// The daemon reports whether an install_child_sa succeeded; on failure
+    /// the engine deletes the CHILD_SA with the peer and reports it.
+    void on_kernel_result(time_point now, ike_sa_id sa, child_sa_id child, bool ok,
+                          std::string_view error);
+
+    /// Next output to carry out, or nullopt when there is none.
+    std::optional<output> poll_output();
+
+    /// When on_timer must next be called; nullopt when nothing is pending.
+    std::optional<time_point> next_deadline() const;
+
+    /// A snapshot of every IKE_SA and its CHILD_SAs, for ikev2ctl list-sas.
+    std::vector<ike_sa_info> list_sas() const;
+
+    /// Counters for ikev2ctl status and tests.
+    struct stats {
+        std::uint64_t dropped_malformed = 0, dropped_unknown_spi = 0, dropped_integrity = 0;
+        std::uint64_t retransmits = 0, ike_sas = 0, half_open = 0;
+    };
+    const stats& counters() const;
+
+    class impl;
+
+private:
+    std::unique_ptr<impl> impl_;
+};
+
+}  // namespace ike

@@ -1,0 +1,79 @@
+#pragma once
+// What the engine asks the daemon to do. The engine never performs I/O; after
+// each input the daemon drains these with engine::poll_output() and carries
+// them out in order.
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "libike/common/bytes.hpp"
+#include "libike/common/iana.hpp"
+#include "libike/common/secret.hpp"
+#include "libike/common/socket_address.hpp"
+#include "libike/engine/sa_config.hpp"
+#include "libike/sa/traffic_selector.hpp"
+
+namespace ike {
+
+/// Identifies an IKE_SA for the daemon and operators: a small counter (the
+/// "#3" in log lines), unique for the engine's lifetime.
+using ike_sa_id = std::uint32_t;
+using child_sa_id = std::uint32_t;
+
+/// Send a datagram. On the NAT-T port the daemon prepends the 4-byte non-ESP
+/// marker (RFC 3948 §2.2); `data` is the IKE message itself.
+struct send_datagram {
+    socket_address local;
+    socket_address remote;
+    bytes data;
+};
+
+/// ESP algorithms and keys of one direction pair, as negotiated.
+struct esp_keys {
+    encr_id encr{};
+    std::uint16_t encr_key_bits = 0;
+    integ_id integ = integ_id::none;
+    bool esn = false;
+    secret encr_in, integ_in;    ///< keys of the SA we receive on
+    secret encr_out, integ_out;  ///< keys of the SA we send on
+};
+
+/// Install both SAs and the policies of a CHILD_SA. The inbound SA must be
+/// installed before the outbound one (make-before-break for rekeys).
+struct install_child_sa {
+    ike_sa_id ike = 0;
+    child_sa_id child = 0;
+    std::string name;        ///< connection/child, for logs and ikev2ctl
+    std::uint32_t spi_in = 0;   ///< ours, host order
+    std::uint32_t spi_out = 0;  ///< the peer's
+    ipsec_mode mode = ipsec_mode::tunnel;
+    socket_address local, remote;  ///< outer addresses (ports matter with UDP encapsulation)
+    bool udp_encap = false;        ///< NAT detected: ESP in UDP on the NAT-T port
+    std::vector<ts_range> local_ts, remote_ts;  ///< narrowed
+    esp_keys keys;
+    std::uint32_t replay_window = 32;
+    std::uint64_t soft_bytes = 0, hard_bytes = 0, soft_packets = 0, hard_packets = 0;
+    std::chrono::seconds soft_time{0}, hard_time{0};
+};
+
+/// Remove both SAs and the policies of a CHILD_SA.
+struct remove_child_sa {
+    ike_sa_id ike = 0;
+    child_sa_id child = 0;
+    std::uint32_t spi_in = 0, spi_out = 0;
+    socket_address local, remote;
+};
+
+/// A state change operators and ikev2ctl care about.
+struct sa_event {
+    enum class kind : std::uint8_t { ike_up, ike_down, child_up, child_down, failed };
+    kind what{};
+    ike_sa_id ike = 0;
+    child_sa_id child = 0;
+    std::string reason;  ///< for failures: what did not match, in plain words
+};
+
+using output = std::variant<send_datagram, install_child_sa, remove_child_sa, sa_event>;
+
+}  // namespace ike

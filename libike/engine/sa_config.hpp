@@ -1,0 +1,59 @@
+#pragma once
+// What the engine needs to know about a connection: the daemon translates its
+// YAML configuration (daemon/config) into these. Plain data, no behaviour.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "libike/common/secret.hpp"
+#include "libike/common/socket_address.hpp"
+#include "libike/proposal/proposal.hpp"
+#include "libike/sa/identity.hpp"
+#include "libike/sa/traffic_selector.hpp"
+
+namespace ike {
+
+using duration = std::chrono::milliseconds;
+
+enum class ipsec_mode : std::uint8_t { tunnel, transport };
+enum class auth_kind : std::uint8_t { psk };  ///< certificates and EAP come later
+
+struct child_sa_config {
+    std::string name;
+    std::vector<ts_range> local_ts;   ///< empty: the local IKE address (charon's "dynamic")
+    std::vector<ts_range> remote_ts;  ///< empty: the remote IKE address
+    std::vector<proposal> esp_proposals;
+    ipsec_mode mode = ipsec_mode::tunnel;
+    duration rekey_time = std::chrono::hours(1);
+    duration life_time = std::chrono::minutes(66);
+    std::uint64_t rekey_bytes = 0, life_bytes = 0, rekey_packets = 0, life_packets = 0;
+    std::uint32_t replay_window = 32;
+};
+
+struct ike_sa_config {
+    std::string name;
+    std::vector<ip_addr> local_addrs;   ///< empty: any
+    std::vector<ip_addr> remote_addrs;  ///< empty: responder-only template
+    std::uint16_t remote_port = 500;
+    std::vector<proposal> proposals;
+    identity local_id;
+    identity remote_id;  ///< %any accepts every peer that proves a configured PSK
+    auth_kind local_auth = auth_kind::psk;
+    auth_kind remote_auth = auth_kind::psk;
+    duration dpd_delay{0};  ///< 0: no liveness checks
+    duration rekey_time = std::chrono::hours(4);
+    std::vector<child_sa_config> children;
+};
+
+/// Looks up the PSK for a pair of identities (the daemon's `secrets`).
+/// Returns nullptr when none is configured.
+class psk_store {
+public:
+    virtual ~psk_store() = default;
+    virtual const secret* find(const identity& local, const id_payload& remote) const = 0;
+};
+
+}  // namespace ike
