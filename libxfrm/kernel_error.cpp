@@ -18,9 +18,12 @@ kernel_error explain_sa_install_error(kernel_error err) {
             " [the kernel lacks ESP support: enable CONFIG_INET_ESP/CONFIG_INET6_ESP or "
             "load the esp4/esp6 modules]";
     } else if (err.value() == ENOSYS) {
+        // The kernel looks up AEAD algorithms before it checks for ESP, so a
+        // kernel without ESP *and* without GCM answers ENOSYS: name both.
         err.what +=
             " [the kernel lacks a requested algorithm: enable or load its crypto module, "
-            "e.g. CONFIG_CRYPTO_GCM for rfc4106(gcm(aes))]";
+            "e.g. CONFIG_CRYPTO_GCM (gcm) for rfc4106(gcm(aes)); if it also lacks ESP "
+            "(CONFIG_INET_ESP, modules esp4/esp6), no SA can be installed at all]";
     }
     return err;
 }
