@@ -213,4 +213,17 @@ TEST_F(sa_kernel, duplicate_delete_and_flush_owned) {
     EXPECT_NE(left[0].find("reqid 7"), std::string::npos);
 }
 
+// An algorithm the kernel does not have is refused with a value that names
+// the cause, and nothing is left installed.
+TEST_F(sa_kernel, algorithm_the_kernel_lacks_is_a_clear_error) {
+    sa_config sa = cbc_sa("192.0.2.1", "192.0.2.2", 0xc1000040);
+    sa.crypt->name = "cbc(no-such-cipher)";
+    auto added = backend().add_sa(sa);
+    ASSERT_FALSE(added);
+    EXPECT_EQ(added.error().value(), ENOSYS);
+    EXPECT_NE(added.error().message().find("lacks a requested algorithm"), std::string::npos)
+        << added.error().message();
+    EXPECT_TRUE(ip_blocks("state").empty());
+}
+
 }  // namespace
