@@ -33,8 +33,9 @@ using clock = std::chrono::steady_clock;
 using time_point = clock::time_point;
 
 struct engine_settings {
-    /// Retransmission: timeout * base^n for n = 0..tries-1, then give up
-    /// (charon's defaults: 4 s, 1.8, 5 tries: about 165 s in all).
+    /// Retransmission as charon does it: the n-th retransmission (n = 1..tries)
+    /// goes out timeout * base^(n-1) after the previous send, and the exchange
+    /// gives up one further wait after the last (4 s, 1.8, 5 tries: ~165 s).
     duration retransmit_timeout = std::chrono::seconds(4);
     double retransmit_base = 1.8;
     unsigned retransmit_tries = 5;

@@ -1,0 +1,392 @@
+// The sans-I/O facade: SA lookup by SPI, stateless COOKIE demands (§2.6),
+// half-open bookkeeping, timers, and the output queue.
+#include "libike/engine/engine.hpp"
+
+#include <algorithm>
+#include <deque>
+#include <unordered_map>
+
+#include "libike/codec/message.hpp"
+#include "libike/crypto/prf.hpp"
+#include "libike/engine/ike_sa.hpp"
+#include "libike/proposal/proposal_string.hpp"
+#include "libike/sa/identity.hpp"
+#include "libike/tasks/child_create.hpp"
+#include "libike/tasks/child_delete.hpp"
+#include "libike/tasks/ike_auth.hpp"
+#include "libike/tasks/ike_delete.hpp"
+#include "libike/tasks/ike_dpd.hpp"
+#include "libike/tasks/ike_init.hpp"
+#include "libike/tasks/ike_natd.hpp"
+
+namespace ike {
+
+namespace {
+
+// Half-open SAs are found by the initiator's address and SPI, since an
+// IKE_SA_INIT request carries no SPI of ours (§2.1).
+struct half_open_key {
+    socket_address peer;
+    std::uint64_t spi_i = 0;
+    friend bool operator==(const half_open_key&, const half_open_key&) = default;
+};
+struct half_open_hash {
+    std::size_t operator()(const half_open_key& k) const noexcept {
+        std::size_t h = std::hash<std::uint64_t>{}(k.spi_i);
+        for (auto b : k.peer.ip.bytes) h = h * 131 + b;
+        return h ^ (std::size_t{k.peer.port} << 1);
+    }
+};
+
+bool contains(const std::vector<ip_addr>& list, const ip_addr& a) {
+    return list.empty() || std::ranges::find(list, a) != list.end();
+}
+
+}  // namespace
+
+class engine::impl {
+  public:
+    impl(engine_settings s, random_source& rng, const psk_store& psks)
+        : settings_(std::move(s)), rng_(rng), psks_(psks) {
+        cookie_secret_.resize(32);
+        rng_.fill(cookie_secret_);
+    }
+
+    engine_context context(time_point now) {
+        return engine_context{now, rng_, psks_, settings_, out_, stats_, next_child_id_};
+    }
+
+    std::uint64_t new_spi() {
+        for (;;) {
+            std::array<std::uint8_t, 8> b{};
+            rng_.fill(b);
+            std::uint64_t v = 0;
+            for (auto x : b) v = (v << 8) | x;
+            if (v != 0 && !sas_.contains(v)) return v;
+        }
+    }
+
+    ike_sa& create(bool initiator, std::shared_ptr<const ike_sa_config> cfg, time_point now) {
+        auto sa = std::make_unique<ike_sa>(++next_sa_id_, initiator, std::move(cfg));
+        sa->created = now;
+        const std::uint64_t spi = new_spi();
+        (initiator ? sa->spi_i : sa->spi_r) = spi;
+        auto& ref = *sa;
+        sas_.emplace(spi, std::move(sa));
+        return ref;
+    }
+
+    // Removes SAs that reached `gone`, and half-open entries that are no longer half open.
+    void sweep() {
+        std::erase_if(half_open_, [&](const auto& kv) {
+            auto it = sas_.find(kv.second);
+            return it == sas_.end() || it->second->state() != ike_sa_state::connecting;
+        });
+        std::erase_if(sas_,
+                      [](const auto& kv) { return kv.second->state() == ike_sa_state::gone; });
+        stats_.ike_sas = sas_.size();
+        stats_.half_open = half_open_.size();
+    }
+
+    void receive(time_point now, const socket_address& local, const socket_address& remote,
+                 bytes_view datagram) {
+        auto m = decode_message(datagram);
+        if (!m) {
+            ++stats_.dropped_malformed;
+            return;
+        }
+        auto ctx = context(now);
+        const auto& h = m->header;
+        if (h.exchange == exchange_type::ike_sa_init && !h.is_response() && h.spi_r == 0) {
+            init_request(*m, datagram, local, remote, ctx);
+        } else {
+            // The I flag names the sender's role: a message from the original
+            // initiator carries our SPI as SPIr.
+            const std::uint64_t ours = h.is_initiator() ? h.spi_r : h.spi_i;
+            auto it = sas_.find(ours);
+            if (it == sas_.end() || (it->second->initiator != !h.is_initiator())) {
+                ++stats_.dropped_unknown_spi;
+                return;
+            }
+            auto& sa = *it->second;
+            const std::uint64_t theirs = h.is_initiator() ? h.spi_i : h.spi_r;
+            const std::uint64_t known = sa.initiator ? sa.spi_r : sa.spi_i;
+            if (known != 0 && theirs != known) {
+                ++stats_.dropped_unknown_spi;
+                return;
+            }
+            sa.tasks.receive(*m, datagram, local, remote, ctx);
+        }
+        sweep();
+    }
+
+    // §2.6: cookie = HMAC-SHA-256(secret, Ni | IPi | SPIi), checked statelessly.
+    bytes cookie_for(bytes_view ni, const socket_address& peer, std::uint64_t spi_i) {
+        auto p = prf::create(prf_id::hmac_sha2_256, cookie_secret_);
+        if (!p) return {};
+        std::array<std::uint8_t, 8> spi{};
+        for (int i = 0; i < 8; ++i) spi[i] = static_cast<std::uint8_t>(spi_i >> (56 - 8 * i));
+        auto c = p->compute({ni, peer.ip.view(), spi});
+        if (!c) return {};
+        return bytes(c->view().begin(), c->view().end());
+    }
+
+    void init_request(const message& m, bytes_view datagram, const socket_address& local,
+                      const socket_address& remote, engine_context& ctx) {
+        if (auto it = half_open_.find({remote, m.header.spi_i}); it != half_open_.end()) {
+            if (auto sa = sas_.find(it->second); sa != sas_.end())
+                sa->second->tasks.receive(m, datagram, local, remote, ctx);
+            return;
+        }
+        if (half_open_.size() >= settings_.cookie_threshold) {
+            const nonce_payload* ni = nullptr;
+            for (const auto& p : m.payloads)
+                if (auto* n = std::get_if<nonce_payload>(&p.body)) ni = n;
+            if (!ni) {
+                ++stats_.dropped_malformed;
+                return;
+            }
+            const bytes expected = cookie_for(ni->nonce, remote, m.header.spi_i);
+            const auto* first =
+                m.payloads.empty() ? nullptr : std::get_if<notify_payload>(&m.payloads[0].body);
+            if (!first || first->type != notify_type::cookie || first->data != expected) {
+                ike_header h{m.header.spi_i,        0, 0, exchange_type::ike_sa_init,
+                             header_flag::response, 0};
+                message answer{
+                    h,
+                    {payload{
+                        payload_type::notify, false,
+                        notify_payload{protocol_id::none, {}, notify_type::cookie, expected}}}};
+                out_.emplace_back(send_datagram{local, remote, encode_message(answer)});
+                return;
+            }
+        }
+        std::shared_ptr<const ike_sa_config> cfg;
+        for (const auto& c : connections_)
+            if (contains(c->local_addrs, local.ip) && contains(c->remote_addrs, remote.ip)) {
+                cfg = c;
+                break;
+            }
+        if (!cfg) {
+            out_.emplace_back(sa_event{sa_event::kind::failed, 0, 0,
+                                       "no connection configured for " + to_string(local.ip) +
+                                           " - " + to_string(remote.ip)});
+            return;
+        }
+        auto& sa = create(false, cfg, ctx.now);
+        sa.spi_i = m.header.spi_i;
+        sa.local = local;
+        sa.remote = remote;
+        half_open_.emplace(half_open_key{remote, m.header.spi_i}, sa.spi_r);
+        sa.tasks.receive(m, datagram, local, remote, ctx);
+    }
+
+    void on_timer(time_point now) {
+        auto ctx = context(now);
+        std::vector<ike_sa*> all;
+        for (auto& [spi, sa] : sas_) all.push_back(sa.get());
+        for (auto* sa : all) {
+            if (sa->state() == ike_sa_state::connecting && !sa->initiator &&
+                now >= sa->created + settings_.half_open_timeout) {
+                sa->fail(ctx, "half-open IKE_SA timed out", false);
+                continue;
+            }
+            sa->tasks.on_timer(ctx);
+            if (auto d = dpd_due(*sa);
+                d && now >= *d && !sa->tasks.has_queued(task_kind::ike_dpd)) {
+                sa->tasks.queue(std::make_unique<ike_dpd>(*sa, true));
+                sa->tasks.initiate(ctx);
+            }
+        }
+        sweep();
+    }
+
+    std::optional<time_point> dpd_due(const ike_sa& sa) const {
+        if (sa.state() != ike_sa_state::established || sa.config->dpd_delay.count() <= 0 ||
+            !sa.tasks.idle())
+            return std::nullopt;
+        return std::max(sa.tasks.last_inbound(), sa.established_at) + sa.config->dpd_delay;
+    }
+
+    std::optional<time_point> next_deadline() const {
+        std::optional<time_point> best;
+        auto consider = [&](std::optional<time_point> t) {
+            if (t && (!best || *t < *best)) best = t;
+        };
+        for (const auto& [spi, sa] : sas_) {
+            consider(sa->tasks.deadline());
+            consider(dpd_due(*sa));
+            if (sa->state() == ike_sa_state::connecting && !sa->initiator)
+                consider(sa->created + settings_.half_open_timeout);
+        }
+        return best;
+    }
+
+    ike_sa* find(ike_sa_id id) {
+        for (auto& [spi, sa] : sas_)
+            if (sa->id == id) return sa.get();
+        return nullptr;
+    }
+
+    engine_settings settings_;
+    random_source& rng_;
+    const psk_store& psks_;
+    std::vector<std::shared_ptr<const ike_sa_config>> connections_;
+    std::unordered_map<std::uint64_t, std::unique_ptr<ike_sa>> sas_;  ///< by our SPI
+    std::unordered_map<half_open_key, std::uint64_t, half_open_hash> half_open_;
+    std::deque<output> out_;
+    stats stats_;
+    bytes cookie_secret_;
+    ike_sa_id next_sa_id_ = 0;
+    child_sa_id next_child_id_ = 0;
+};
+
+engine::engine(engine_settings settings, random_source& rng, const psk_store& psks)
+    : impl_(std::make_unique<impl>(std::move(settings), rng, psks)) {}
+
+engine::~engine() = default;
+
+void engine::set_connections(std::vector<std::shared_ptr<const ike_sa_config>> connections) {
+    impl_->connections_ = std::move(connections);
+}
+
+void engine::receive(time_point now, const socket_address& local, const socket_address& remote,
+                     bytes_view datagram) {
+    impl_->receive(now, local, remote, datagram);
+}
+
+void engine::on_timer(time_point now) {
+    impl_->on_timer(now);
+}
+
+std::expected<ike_sa_id, engine_error> engine::initiate(time_point now, std::string_view connection,
+                                                        std::string_view child) {
+    auto it = std::ranges::find_if(impl_->connections_,
+                                   [&](const auto& c) { return c->name == connection; });
+    if (it == impl_->connections_.end())
+        return std::unexpected(
+            engine_error{"no connection named '" + std::string(connection) + "'"});
+    const auto& cfg = *it;
+    if (cfg->remote_addrs.empty())
+        return std::unexpected(
+            engine_error{"connection '" + cfg->name + "' has no remote address to initiate to"});
+    std::vector<const child_sa_config*> children;
+    for (const auto& c : cfg->children)
+        if (child.empty() || c.name == child) {
+            children.push_back(&c);
+            if (child.empty()) break;  // the first child; more need CREATE_CHILD_SA
+        }
+    if (!child.empty() && children.empty())
+        return std::unexpected(engine_error{"connection '" + cfg->name + "' has no child '" +
+                                            std::string(child) + "'"});
+    auto& sa = impl_->create(true, cfg, now);
+    const ip_addr& peer = cfg->remote_addrs.front();
+    // Our address: the first configured one of the peer's family; without
+    // one the unspecified address, which the daemon replaces by its route.
+    sa.local.ip = ip_addr{peer.ipv6, {}};
+    for (const auto& a : cfg->local_addrs)
+        if (a.ipv6 == peer.ipv6) {
+            sa.local.ip = a;
+            break;
+        }
+    sa.local.port = 500;
+    sa.remote = socket_address{peer, cfg->remote_port};
+    sa.requested_child = std::string(child);
+    sa.tasks.queue(std::make_unique<ike_init>(sa, true));
+    sa.tasks.queue(std::make_unique<ike_natd>(sa, true));
+    sa.tasks.queue(std::make_unique<ike_auth>(sa, true));
+    for (const auto* c : children) sa.tasks.queue(std::make_unique<child_create>(sa, true, c));
+    auto ctx = impl_->context(now);
+    sa.tasks.initiate(ctx);
+    const ike_sa_id id = sa.id;
+    impl_->sweep();
+    return id;
+}
+
+std::expected<void, engine_error> engine::terminate(time_point now, ike_sa_id id) {
+    auto* sa = impl_->find(id);
+    if (!sa) return std::unexpected(engine_error{"no IKE_SA #" + std::to_string(id)});
+    auto ctx = impl_->context(now);
+    if (sa->state() != ike_sa_state::established) {
+        // Not authenticated yet: nothing to tell the peer.
+        sa->fail(ctx, "terminated by operator before establishment");
+        impl_->sweep();
+        return {};
+    }
+    if (!sa->tasks.has_queued(task_kind::ike_delete))
+        sa->tasks.queue(std::make_unique<ike_delete>(*sa, true));
+    sa->tasks.initiate(ctx);
+    impl_->sweep();
+    return {};
+}
+
+void engine::on_kernel_result(time_point now, ike_sa_id id, child_sa_id child, bool ok,
+                              std::string_view error) {
+    if (ok) return;
+    auto* sa = impl_->find(id);
+    if (!sa || !sa->find_child(child)) return;
+    auto ctx = impl_->context(now);
+    sa->emit(
+        ctx, sa_event::kind::failed, child,
+        "installing CHILD_SA " + sa->find_child(child)->name + " failed: " + std::string(error));
+    if (sa->state() == ike_sa_state::established) {
+        sa->tasks.queue(std::make_unique<child_delete>(*sa, true, child));
+        sa->tasks.initiate(ctx);
+    }
+    impl_->sweep();
+}
+
+std::optional<output> engine::poll_output() {
+    if (impl_->out_.empty()) return std::nullopt;
+    output o = std::move(impl_->out_.front());
+    impl_->out_.pop_front();
+    return o;
+}
+
+std::optional<time_point> engine::next_deadline() const {
+    return impl_->next_deadline();
+}
+
+std::vector<ike_sa_info> engine::list_sas() const {
+    std::vector<ike_sa_info> all;
+    for (const auto& [spi, sa] : impl_->sas_) {
+        ike_sa_info i;
+        i.id = sa->id;
+        i.connection = sa->config->name;
+        i.state = std::string(to_string(sa->state()));
+        i.initiator = sa->initiator;
+        i.spi_i = sa->spi_i;
+        i.spi_r = sa->spi_r;
+        i.local = sa->local;
+        i.remote = sa->remote;
+        i.local_id = to_string(sa->config->local_id);
+        i.remote_id = sa->peer_id ? to_string(*sa->peer_id) : to_string(sa->config->remote_id);
+        if (sa->keys) i.ike_proposal = to_string(sa->keys->negotiated);
+        i.nat_local = sa->nat_local;
+        i.nat_remote = sa->nat_remote;
+        i.established = sa->established_at;
+        for (const auto& c : sa->children) {
+            child_sa_info ci;
+            ci.id = c.id;
+            ci.name = c.name;
+            ci.spi_in = c.spi_in;
+            ci.spi_out = c.spi_out;
+            ci.esp_proposal = to_string(c.negotiated);
+            ci.mode = c.mode;
+            ci.udp_encap = sa->nat_local || sa->nat_remote;
+            ci.local_ts = c.local_ts;
+            ci.remote_ts = c.remote_ts;
+            ci.established = c.established;
+            i.children.push_back(std::move(ci));
+        }
+        all.push_back(std::move(i));
+    }
+    std::ranges::sort(all, {}, &ike_sa_info::id);
+    return all;
+}
+
+const engine::stats& engine::counters() const {
+    return impl_->stats_;
+}
+
+}  // namespace ike

@@ -1,0 +1,280 @@
+// IKE_SA state, key derivation and SK protection (RFC 7296 §2.14, §3.14).
+#include "libike/engine/ike_sa.hpp"
+
+#include <algorithm>
+
+#include "libike/codec/byte_reader.hpp"
+#include "libike/codec/byte_writer.hpp"
+#include "libike/crypto/keymat.hpp"
+#include "libike/proposal/proposal_string.hpp"
+
+namespace ike {
+
+std::string_view to_string(ike_sa_state s) {
+    switch (s) {
+        case ike_sa_state::connecting:
+            return "connecting";
+        case ike_sa_state::established:
+            return "established";
+        case ike_sa_state::deleting:
+            return "deleting";
+        case ike_sa_state::gone:
+            return "gone";
+    }
+    return "unknown";
+}
+
+namespace {
+
+std::string_view event_name(ike_sa_event e) {
+    switch (e) {
+        case ike_sa_event::authenticated:
+            return "authenticated";
+        case ike_sa_event::delete_started:
+            return "delete_started";
+        case ike_sa_event::deleted:
+            return "deleted";
+        case ike_sa_event::failed:
+            return "failed";
+    }
+    return "unknown";
+}
+
+}  // namespace
+
+ike_sa::ike_sa(ike_sa_id sa_id, bool is_initiator, std::shared_ptr<const ike_sa_config> cfg)
+    : id(sa_id), initiator(is_initiator), config(std::move(cfg)), tasks(*this) {}
+
+std::expected<void, std::string> ike_sa::transition(ike_sa_event ev) {
+    auto illegal = [&] {
+        return std::unexpected(std::string("IKE_SA event ") + std::string(event_name(ev)) +
+                               " not allowed in state " + std::string(ike::to_string(state_)));
+    };
+    if (ev == ike_sa_event::failed) {  // from every state but gone
+        if (state_ == ike_sa_state::gone) return illegal();
+        state_ = ike_sa_state::gone;
+        return {};
+    }
+    switch (state_) {
+        case ike_sa_state::connecting:
+            if (ev != ike_sa_event::authenticated) return illegal();
+            state_ = ike_sa_state::established;
+            return {};
+        case ike_sa_state::established:
+            if (ev != ike_sa_event::delete_started) return illegal();
+            state_ = ike_sa_state::deleting;
+            return {};
+        case ike_sa_state::deleting:
+            if (ev != ike_sa_event::deleted) return illegal();
+            state_ = ike_sa_state::gone;
+            return {};
+        case ike_sa_state::gone:
+            return illegal();
+    }
+    return illegal();
+}
+
+child_sa* ike_sa::find_child(child_sa_id child) {
+    auto it = std::ranges::find(children, child, &child_sa::id);
+    return it == children.end() ? nullptr : &*it;
+}
+
+child_sa* ike_sa::find_child_by_spi_out(std::uint32_t spi) {
+    auto it = std::ranges::find(children, spi, &child_sa::spi_out);
+    return it == children.end() ? nullptr : &*it;
+}
+
+std::expected<void, std::string> ike_sa::derive_keys(const proposal& negotiated,
+                                                     const secret& g_ir) {
+    auto prfs = negotiated.prfs();
+    auto encr = negotiated.encryption();
+    auto integ = negotiated.integrity();
+    if (prfs.empty() || encr.empty()) return std::unexpected("negotiated IKE proposal incomplete");
+    sk_algorithms algs{static_cast<encr_id>(encr.front().id), encr.front().key_bits,
+                       integ.empty() ? integ_id::none : integ.front()};
+    auto sizes = sk_key_sizes_for(algs);
+    if (!sizes) return std::unexpected("IKE proposal: " + sizes.error().message());
+    auto skeyseed = derive_skeyseed(prfs.front(), ni, nr, g_ir);
+    if (!skeyseed) return std::unexpected("SKEYSEED: " + skeyseed.error().message());
+    auto k = derive_ike_sa_keys(prfs.front(), *skeyseed, ni, nr, spi_i, spi_r,
+                                sa_key_lengths{sizes->encr, sizes->integ});
+    if (!k) return std::unexpected("IKE SA keys: " + k.error().message());
+    auto from_i = make_sk_cipher(algs, k->sk_ei, k->sk_ai);
+    auto from_r = make_sk_cipher(algs, k->sk_er, k->sk_ar);
+    if (!from_i || !from_r)
+        return std::unexpected("SK cipher: " +
+                               (from_i ? from_r.error().message() : from_i.error().message()));
+    auto sk_d = prf::create(prfs.front(), k->sk_d.view());
+    if (!sk_d) return std::unexpected("SK_d: " + sk_d.error().message());
+    ike_keymat km;
+    km.negotiated = negotiated;
+    km.sk_d.emplace(std::move(*sk_d));
+    km.out = std::move(initiator ? *from_i : *from_r);
+    km.in = std::move(initiator ? *from_r : *from_i);
+    km.sk_pi = std::move(k->sk_pi);
+    km.sk_pr = std::move(k->sk_pr);
+    km.prf_alg = prfs.front();
+    keys = std::move(km);
+    return {};
+}
+
+// Outbound protection (§3.14): the inner chain is encoded first so that its
+// sealed size fixes the SK and IKE header lengths, which are part of the AAD.
+std::expected<bytes, std::string> ike_sa::encode(exchange_type exchange, bool response,
+                                                 std::uint32_t message_id,
+                                                 const std::vector<payload>& payloads,
+                                                 random_source& rng) {
+    ike_header h;
+    h.spi_i = spi_i;
+    h.spi_r = spi_r;
+    h.exchange = exchange;
+    h.message_id = message_id;
+    h.flags = static_cast<std::uint8_t>((initiator ? header_flag::initiator : 0) |
+                                        (response ? header_flag::response : 0));
+    if (exchange == exchange_type::ike_sa_init || !keys) return encode_message({h, payloads});
+
+    byte_writer plain;
+    encode_payload_chain(payloads, plain);
+    const std::size_t sealed = keys->out->sealed_size(plain.size());
+    const std::size_t total = ike_header_size + generic_payload_header_size + sealed;
+    byte_writer out;
+    encode_ike_header(h, payload_type::sk, static_cast<std::uint32_t>(total), out);
+    encode_generic_payload_header(
+        {first_payload_type(payloads), false,
+         static_cast<std::uint16_t>(generic_payload_header_size + sealed)},
+        out);
+    bytes datagram = out.take();
+    const std::size_t aad_size = datagram.size();
+    datagram.resize(total);
+    auto sealed_ok = keys->out->seal(bytes_view(datagram.data(), aad_size), plain.data(), rng,
+                                     std::span<std::uint8_t>(datagram.data() + aad_size, sealed));
+    if (!sealed_ok) return std::unexpected("sealing failed: " + sealed_ok.error().message());
+    return datagram;
+}
+
+std::expected<std::vector<payload>, ike_sa::open_error> ike_sa::open(const message& m,
+                                                                     bytes_view raw) const {
+    if (m.header.exchange == exchange_type::ike_sa_init) return m.payloads;
+    if (!keys || m.payloads.empty() || m.payloads.back().type != payload_type::sk)
+        return std::unexpected(open_error{false});
+    const auto& sk = std::get<sk_payload>(m.payloads.back().body);
+    // The AAD is every byte before the SK body: IKE header, any outer
+    // payloads, the SK generic header.
+    bytes_view aad = raw.first(raw.size() - sk.encrypted.size());
+    auto plain = keys->in->open(aad, sk.encrypted);
+    if (!plain)
+        return std::unexpected(
+            open_error{plain.error().code == crypto_errc::integrity_check_failed});
+    byte_reader inner(*plain);
+    auto chain = decode_payload_chain(sk.first_inner, inner);
+    if (!chain) return std::unexpected(open_error{false});
+    return std::move(*chain);
+}
+
+void ike_sa::emit(engine_context& ctx, sa_event::kind what, child_sa_id child,
+                  std::string reason) const {
+    ctx.out.emplace_back(sa_event{what, id, child, std::move(reason)});
+}
+
+void ike_sa::remove_children(engine_context& ctx, bool report) {
+    for (const auto& c : children) {
+        ctx.out.emplace_back(remove_child_sa{id, c.id, c.spi_in, c.spi_out, local, remote});
+        if (report) emit(ctx, sa_event::kind::child_down, c.id);
+    }
+    children.clear();
+}
+
+void ike_sa::fail(engine_context& ctx, std::string reason, bool report) {
+    if (state_ == ike_sa_state::gone) return;
+    remove_children(ctx, report);
+    (void)transition(ike_sa_event::failed);
+    if (report) emit(ctx, sa_event::kind::failed, 0, std::move(reason));
+}
+
+void ike_sa::close(engine_context& ctx) {
+    remove_children(ctx, true);
+    if (state_ == ike_sa_state::established) (void)transition(ike_sa_event::delete_started);
+    (void)transition(ike_sa_event::deleted);
+    emit(ctx, sa_event::kind::ike_down);
+}
+
+ts_range host_ts(const ip_addr& a) {
+    ts_range r;
+    r.ipv6 = a.ipv6;
+    r.start = a.bytes;
+    r.end = a.bytes;
+    return r;
+}
+
+// KEYMAT lengths (§2.17): the cipher key plus the salt/nonce the transform
+// takes from KEYMAT (RFC 4106 §8.1, RFC 4309 §7.1, RFC 3686 §5.1, RFC 7634 §2).
+std::expected<std::pair<std::size_t, std::size_t>, std::string> esp_key_lengths(
+    const proposal& esp) {
+    auto encr = esp.encryption();
+    if (encr.empty()) return std::unexpected("ESP proposal without encryption");
+    const auto& e = encr.front();
+    const std::size_t key = e.key_bits / 8;
+    std::size_t encr_len = 0;
+    switch (static_cast<encr_id>(e.id)) {
+        case encr_id::aes_cbc:
+            encr_len = key;
+            break;
+        case encr_id::aes_ctr:
+        case encr_id::aes_gcm_8:
+        case encr_id::aes_gcm_12:
+        case encr_id::aes_gcm_16:
+        case encr_id::null_auth_aes_gmac:
+            encr_len = key + 4;
+            break;
+        case encr_id::aes_ccm_8:
+        case encr_id::aes_ccm_12:
+        case encr_id::aes_ccm_16:
+            encr_len = key + 3;
+            break;
+        case encr_id::chacha20_poly1305:
+            encr_len = 32 + 4;
+            break;
+        case encr_id::null:
+            encr_len = 0;
+            break;
+        default:
+            return std::unexpected("cannot size ESP key of " + to_string(esp));
+    }
+    std::size_t integ_len = 0;
+    auto integ = esp.integrity();
+    if (!integ.empty()) {
+        switch (integ.front()) {
+            case integ_id::none:
+                break;
+            case integ_id::hmac_sha1_96:
+                integ_len = 20;
+                break;
+            case integ_id::aes_xcbc_96:
+            case integ_id::aes_cmac_96:
+                integ_len = 16;
+                break;
+            case integ_id::hmac_sha2_256_128:
+                integ_len = 32;
+                break;
+            case integ_id::hmac_sha2_384_192:
+                integ_len = 48;
+                break;
+            case integ_id::hmac_sha2_512_256:
+                integ_len = 64;
+                break;
+            default:
+                return std::unexpected("cannot size ESP integrity key of " + to_string(esp));
+        }
+    }
+    return std::pair{encr_len, integ_len};
+}
+
+std::uint32_t random_esp_spi(random_source& rng) {
+    std::array<std::uint8_t, 4> b{};
+    rng.fill(b);
+    std::uint32_t v = (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) |
+                      (std::uint32_t{b[2]} << 8) | b[3];
+    return 0xc0000000u | (v & 0x0fffffffu);
+}
+
+}  // namespace ike

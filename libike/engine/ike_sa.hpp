@@ -1,0 +1,153 @@
+#pragma once
+// One IKE_SA and its CHILD_SAs, as the engine keeps them.
+//
+// IKE_SA lifecycle (transition() enforces it; anything else is an error):
+//
+//   connecting --authenticated--> established --delete_started--> deleting
+//       |                              |                              |
+//       +--------failed----------------+----------failed / deleted----+--> gone
+//
+// (rekeying sits between established and gone in charon; IKE rekeying is not
+// implemented yet, so the state exists only in the diagram's future.)
+//
+// CHILD_SA lifecycle: installed --delete_started--> deleting --> (erased).
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <expected>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "libike/codec/id_payload.hpp"
+#include "libike/codec/message.hpp"
+#include "libike/crypto/prf.hpp"
+#include "libike/crypto/random_source.hpp"
+#include "libike/crypto/sk_cipher.hpp"
+#include "libike/engine/engine.hpp"
+#include "libike/engine/outputs.hpp"
+#include "libike/engine/sa_config.hpp"
+#include "libike/engine/task_manager.hpp"
+#include "libike/proposal/proposal.hpp"
+
+namespace ike {
+
+/// What every task and the task manager may use: the injected services of the
+/// engine and the current time. Built per engine call.
+struct engine_context {
+    time_point now;
+    random_source& rng;
+    const psk_store& psks;
+    const engine_settings& settings;
+    std::deque<output>& out;
+    engine::stats& stats;
+    child_sa_id& next_child_id;
+};
+
+enum class ike_sa_state : std::uint8_t { connecting, established, deleting, gone };
+enum class ike_sa_event : std::uint8_t { authenticated, delete_started, deleted, failed };
+std::string_view to_string(ike_sa_state s);
+
+enum class child_sa_state : std::uint8_t { installed, deleting };
+
+struct child_sa {
+    child_sa_id id = 0;
+    std::string name;  ///< connection/child
+    child_sa_state state = child_sa_state::installed;
+    std::uint32_t spi_in = 0, spi_out = 0;
+    proposal negotiated;
+    ipsec_mode mode = ipsec_mode::tunnel;
+    std::vector<ts_range> local_ts, remote_ts;
+    time_point established{};
+};
+
+/// The IKE SA's keys once IKE_SA_INIT is done (§2.14).
+struct ike_keymat {
+    proposal negotiated;
+    std::optional<prf> sk_d;  ///< keyed with SK_d, for CHILD_SA KEYMAT (§2.17)
+    std::unique_ptr<sk_cipher> out, in;
+    secret sk_pi, sk_pr;
+    prf_id prf_alg{};
+};
+
+class ike_sa {
+  public:
+    ike_sa(ike_sa_id id, bool initiator, std::shared_ptr<const ike_sa_config> config);
+
+    // --- identity and addressing
+    ike_sa_id id;
+    bool initiator;  ///< original initiator of the IKE_SA
+    std::shared_ptr<const ike_sa_config> config;
+    std::uint64_t spi_i = 0, spi_r = 0;
+    socket_address local, remote;
+    bool nat_local = false, nat_remote = false;
+    std::string requested_child;  ///< initiator: child to create (empty: all)
+
+    std::uint64_t our_spi() const { return initiator ? spi_i : spi_r; }
+
+    // --- IKE_SA_INIT results
+    bytes ni, nr;
+    bytes init_request, init_response;  ///< raw IKE_SA_INIT messages (signed octets, §2.15)
+    std::optional<ike_keymat> keys;
+    std::optional<id_payload> peer_id;
+
+    // --- lifecycle
+    ike_sa_state state() const { return state_; }
+    /// Applies `ev`; an event the current state does not allow is an error
+    /// naming both, and leaves the state unchanged.
+    std::expected<void, std::string> transition(ike_sa_event ev);
+    time_point created{};
+    time_point established_at{};
+
+    std::vector<child_sa> children;
+    child_sa* find_child(child_sa_id child);
+    child_sa* find_child_by_spi_out(std::uint32_t spi);
+
+    task_manager tasks;
+
+    /// Derives SKEYSEED and the SK_* keys from the negotiated IKE proposal.
+    /// Errors: a plain-words reason (unsupported algorithm, backend failure).
+    std::expected<void, std::string> derive_keys(const proposal& negotiated, const secret& g_ir);
+
+    /// Encodes (and, once keys exist, encrypts) a message of this SA.
+    /// Errors: a reason when sealing fails.
+    std::expected<bytes, std::string> encode(exchange_type exchange, bool response,
+                                             std::uint32_t message_id,
+                                             const std::vector<payload>& payloads,
+                                             random_source& rng);
+
+    /// Decrypts the SK payload of `m` (raw bytes `raw`) into its inner payloads;
+    /// unprotected messages (IKE_SA_INIT) come back as they are.
+    /// Errors: `integrity` true when the ICV failed (drop silently, count).
+    struct open_error {
+        bool integrity = false;
+    };
+    std::expected<std::vector<payload>, open_error> open(const message& m, bytes_view raw) const;
+
+    /// Emits remove_child_sa (and child_down) for each child and erases them.
+    void remove_children(engine_context& ctx, bool report);
+    /// Fails the SA: removes children, emits sa_event failed with `reason`.
+    void fail(engine_context& ctx, std::string reason, bool report = true);
+    /// Normal end after a Delete: removes children, emits ike_down.
+    void close(engine_context& ctx);
+
+    void emit(engine_context& ctx, sa_event::kind what, child_sa_id child = 0,
+              std::string reason = {}) const;
+
+  private:
+    ike_sa_state state_ = ike_sa_state::connecting;
+};
+
+/// Host selector for an address (charon's "dynamic" traffic selector).
+ts_range host_ts(const ip_addr& a);
+
+/// The four ESP key lengths of a negotiated ESP proposal.
+/// Errors: an encryption or integrity algorithm we cannot size.
+std::expected<std::pair<std::size_t, std::size_t>, std::string> esp_key_lengths(
+    const proposal& esp);
+
+/// A random CHILD_SA SPI in 0xc0000000-0xcfffffff.
+std::uint32_t random_esp_spi(random_source& rng);
+
+}  // namespace ike

@@ -1,0 +1,82 @@
+#pragma once
+// One task manager per IKE_SA (STYLE point 4, after charon's task_manager_v2):
+// queued tasks wait for the exchange slot (window size 1), active tasks make
+// up our outstanding request, passive tasks answer the peer's request.
+//
+// Exchange slot (our requests):
+//
+//   idle --initiate()--> waiting --response(done)--> idle (next queued exchange)
+//                         |   ^
+//                         |   +-- response(need_more): same exchange again
+//                         +-- timeout: retransmit (back-off) ... give up → IKE_SA failed
+//
+// Message IDs (§2.3): our requests count from 0 in `next_request_id_`; the
+// peer's next request must carry `expected_peer_id_`; one below it is a
+// retransmission answered from `last_response_`; anything else is ignored.
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "libike/codec/message.hpp"
+#include "libike/common/bytes.hpp"
+#include "libike/engine/engine.hpp"
+#include "libike/tasks/task.hpp"
+
+namespace ike {
+
+class ike_sa;
+struct engine_context;
+
+class task_manager {
+  public:
+    explicit task_manager(ike_sa& sa) : sa_(sa) {}
+
+    /// Adds a task to run as initiator when the slot is free.
+    void queue(std::unique_ptr<task> t);
+    bool has_queued(task_kind kind) const;
+
+    /// Starts the next queued exchange if none is outstanding.
+    void initiate(engine_context& ctx);
+
+    /// A decoded message for this SA arrived from `from` on `to`.
+    void receive(const message& m, bytes_view raw, const socket_address& to,
+                 const socket_address& from, engine_context& ctx);
+
+    /// Retransmission or give-up when due.
+    void on_timer(engine_context& ctx);
+
+    /// When on_timer must run next for this SA's exchange slot.
+    std::optional<time_point> deadline() const { return retransmit_at_; }
+
+    bool idle() const { return active_.empty(); }
+    time_point last_inbound() const { return last_inbound_; }
+
+  private:
+    void send_request(engine_context& ctx);
+    void process_response(const message& m, const std::vector<payload>& inner, bytes_view raw,
+                          engine_context& ctx);
+    void process_request(const message& m, const std::vector<payload>& inner, bytes_view raw,
+                         engine_context& ctx);
+    void send_response(const message_builder& b, std::uint32_t id, engine_context& ctx);
+    void create_passive_tasks(const message& m, const std::vector<payload>& inner);
+
+    ike_sa& sa_;
+    std::deque<std::unique_ptr<task>> queued_;
+    std::vector<std::unique_ptr<task>> active_;
+    exchange_type active_exchange_{};
+    std::vector<std::unique_ptr<task>> passive_;
+
+    std::uint32_t next_request_id_ = 0;
+    std::uint32_t expected_peer_id_ = 0;
+
+    bytes last_request_;  ///< encoded, for retransmission
+    unsigned retransmits_ = 0;
+    std::optional<time_point> retransmit_at_;
+
+    std::optional<bytes> last_response_;  ///< answer to expected_peer_id_ - 1
+    time_point last_inbound_{};
+};
+
+}  // namespace ike

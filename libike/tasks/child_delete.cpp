@@ -1,0 +1,50 @@
+#include "libike/tasks/child_delete.hpp"
+
+#include <algorithm>
+
+#include "libike/engine/ike_sa.hpp"
+
+namespace ike {
+
+void child_delete::remove(engine_context& ctx, const std::vector<child_sa_id>& ids) {
+    for (auto id : ids) {
+        auto it = std::ranges::find(sa_.children, id, &child_sa::id);
+        if (it == sa_.children.end()) continue;
+        ctx.out.emplace_back(
+            remove_child_sa{sa_.id, it->id, it->spi_in, it->spi_out, sa_.local, sa_.remote});
+        sa_.emit(ctx, sa_event::kind::child_down, it->id);
+        sa_.children.erase(it);
+    }
+}
+
+task_result child_delete::build(message_builder& m, engine_context& ctx) {
+    delete_payload d{protocol_id::esp, {}};
+    if (initiator_) {
+        auto* c = sa_.find_child(child_);
+        if (!c) return progress::done;  // gone meanwhile: an empty INFORMATIONAL
+        c->state = child_sa_state::deleting;
+        d.spis.push_back(c->spi_in);
+    } else {
+        for (auto id : found_)
+            if (auto* c = sa_.find_child(id)) d.spis.push_back(c->spi_in);
+        remove(ctx, found_);
+    }
+    if (!d.spis.empty()) m.add(payload_type::delete_, std::move(d));
+    return progress::done;
+}
+
+task_result child_delete::process(const inbound_message& m, engine_context& ctx) {
+    if (initiator_) {
+        remove(ctx, {child_});
+        return progress::done;
+    }
+    for (const auto& p : m.payloads) {
+        const auto* d = std::get_if<delete_payload>(&p.body);
+        if (!d || d->protocol != protocol_id::esp) continue;
+        for (auto spi : d->spis)
+            if (auto* c = sa_.find_child_by_spi_out(spi)) found_.push_back(c->id);
+    }
+    return progress::done;
+}
+
+}  // namespace ike

@@ -1,0 +1,147 @@
+#include "libike/tasks/ike_init.hpp"
+
+#include "libike/engine/ike_sa.hpp"
+#include "libike/proposal/proposal_string.hpp"
+#include "libike/sa/proposal_match.hpp"
+
+namespace ike {
+
+namespace {
+
+// A peer answering COOKIE or INVALID_KE_PAYLOAD forever must not keep us busy.
+constexpr unsigned max_init_retries = 5;
+
+bytes random_bytes(random_source& rng, std::size_t n) {
+    bytes b(n);
+    rng.fill(b);
+    return b;
+}
+
+task_error fatal(std::string reason, std::optional<notify_type> notify = std::nullopt) {
+    return task_error{notify, {}, std::move(reason), true};
+}
+
+}  // namespace
+
+task_result ike_init::build(message_builder& m, engine_context& ctx) {
+    if (initiator_) {
+        const auto& proposals = sa_.config->proposals;
+        if (!group_) group_ = preferred_group(proposals);
+        if (!group_) return std::unexpected(fatal("no key exchange method configured"));
+        if (!ke_ || ke_->group() != *group_) {
+            auto ke = make_key_exchange(*group_, ctx.rng);
+            if (!ke) return std::unexpected(fatal("key exchange: " + ke.error().message()));
+            ke_ = std::move(*ke);
+        }
+        if (sa_.ni.empty()) sa_.ni = random_bytes(ctx.rng, our_nonce_size);
+        // §2.6: the COOKIE notify comes first in the repeated request.
+        if (!cookie_.empty()) m.add_notify(notify_type::cookie, cookie_);
+        offered_ = to_sa_payload(proposals, {});
+        m.add(payload_type::sa, offered_);
+        m.add(payload_type::ke, ke_payload{*group_, ke_->public_value()});
+        m.add(payload_type::nonce, nonce_payload{sa_.ni});
+        return progress::done;
+    }
+    // Responder: our pick, our KE value, our nonce; then the keys.
+    sa_.nr = random_bytes(ctx.rng, our_nonce_size);
+    m.add(payload_type::sa, sa_payload{{chosen_}});
+    m.add(payload_type::ke, ke_payload{ke_->group(), ke_->public_value()});
+    m.add(payload_type::nonce, nonce_payload{sa_.nr});
+    return derive(ctx);
+}
+
+task_result ike_init::process(const inbound_message& m, engine_context& ctx) {
+    if (initiator_) {
+        if (const auto* c = m.find_notify(notify_type::cookie)) {
+            if (++retries_ > max_init_retries || c->data.empty() || c->data.size() > 64)
+                return std::unexpected(fatal("peer keeps demanding a COOKIE"));
+            cookie_ = c->data;
+            return progress::need_more;
+        }
+        if (const auto* n = m.find_notify(notify_type::invalid_ke_payload)) {
+            auto g = read_invalid_ke_group(*n);
+            if (!g || !offers_group(offered_, *g) || ++retries_ > max_init_retries)
+                return std::unexpected(
+                    fatal("peer answered INVALID_KE_PAYLOAD" +
+                          (g ? " asking for " + to_string(*g) + ", which we did not offer" : "")));
+            group_ = *g;
+            return progress::need_more;
+        }
+        if (const auto* e = m.first_error())
+            return std::unexpected(fatal("peer answered " + to_string(e->type) +
+                                         " to our IKE_SA_INIT; we offered " + [&] {
+                                             std::string s;
+                                             for (const auto& p : sa_.config->proposals)
+                                                 s += (s.empty() ? "" : ", ") + to_string(p);
+                                             return "[" + s + "]";
+                                         }()));
+        const auto* sa = m.find<sa_payload>(payload_type::sa);
+        const auto* ke = m.find<ke_payload>(payload_type::ke);
+        const auto* nonce = m.find<nonce_payload>(payload_type::nonce);
+        if (!sa || !ke || !nonce)
+            return std::unexpected(fatal("IKE_SA_INIT response lacks SA, KE or Nonce"));
+        auto choice = verify_chosen(offered_, *sa, protocol_id::ike);
+        if (!choice) return std::unexpected(fatal(choice.error().explanation));
+        auto groups = choice->negotiated.groups();
+        if (groups.empty() || ke->group != groups.front() || ke->group != ke_->group())
+            return std::unexpected(
+                fatal("IKE_SA_INIT response: KE group differs from the chosen one"));
+        auto g_ir = ke_->shared_secret(ke->data);
+        if (!g_ir) return std::unexpected(fatal("peer's KE value: " + g_ir.error().message()));
+        g_ir_ = std::move(*g_ir);
+        negotiated_ = choice->negotiated;
+        sa_.nr = nonce->nonce;
+        sa_.spi_r = m.header.spi_r;
+        auto r = derive(ctx);
+        if (!r) return r;
+        return progress::done;
+    }
+
+    // Responder.
+    const auto* sa = m.find<sa_payload>(payload_type::sa);
+    const auto* ke = m.find<ke_payload>(payload_type::ke);
+    const auto* nonce = m.find<nonce_payload>(payload_type::nonce);
+    if (!sa || !ke || !nonce)
+        return std::unexpected(
+            fatal("IKE_SA_INIT request lacks SA, KE or Nonce", notify_type::invalid_syntax));
+    auto choice = select_proposal(sa_.config->proposals, *sa, protocol_id::ike);
+    if (!choice)
+        return std::unexpected(fatal("NO_PROPOSAL_CHOSEN: " + choice.error().explanation,
+                                     notify_type::no_proposal_chosen));
+    auto groups = choice->negotiated.groups();
+    if (groups.empty())
+        return std::unexpected(
+            fatal("chosen IKE proposal has no key exchange", notify_type::no_proposal_chosen));
+    if (ke->group != groups.front()) {
+        // §1.2: tell the initiator which group we want; keep no state.
+        task_error e{notify_type::invalid_ke_payload, {}, {}, false};
+        auto n = make_invalid_ke_payload(groups.front());
+        e.notify_data = n.data;
+        e.reason = "peer's KE payload is " + to_string(ke->group) + ", we chose " +
+                   to_string(groups.front());
+        return std::unexpected(std::move(e));
+    }
+    auto ours = make_key_exchange(groups.front(), ctx.rng);
+    if (!ours)
+        return std::unexpected(
+            fatal("key exchange: " + ours.error().message(), notify_type::no_proposal_chosen));
+    ke_ = std::move(*ours);
+    auto g_ir = ke_->shared_secret(ke->data);
+    if (!g_ir)
+        return std::unexpected(
+            fatal("peer's KE value: " + g_ir.error().message(), notify_type::invalid_syntax));
+    g_ir_ = std::move(*g_ir);
+    chosen_ = choice->chosen;
+    negotiated_ = choice->negotiated;
+    sa_.ni = nonce->nonce;
+    return progress::done;
+}
+
+task_result ike_init::derive(engine_context&) {
+    auto r = sa_.derive_keys(negotiated_, g_ir_);
+    g_ir_.clear();
+    if (!r) return std::unexpected(fatal(r.error()));
+    return progress::done;
+}
+
+}  // namespace ike
