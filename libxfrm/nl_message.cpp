@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cstring>
+#include <memory>
 #include <utility>
 
 namespace xfrm {
@@ -54,14 +55,37 @@ const nlmsghdr* nl_message::header() const {
     return reinterpret_cast<const nlmsghdr*>(data_.data());
 }
 
-nl_builder::nl_builder(std::uint16_t type, std::uint16_t flags) : scratch_(capacity, 0) {
-    nlh_ = mnl_nlmsg_put_header(scratch_.data());
+namespace {
+
+// The thread's scratch buffer: all zero whenever no builder holds it.
+struct scratch_slot {
+    std::unique_ptr<std::uint8_t[]> buffer{new std::uint8_t[nl_builder::capacity]()};
+    bool taken = false;
+};
+
+thread_local scratch_slot thread_scratch;
+
+}  // namespace
+
+nl_builder::nl_builder(std::uint16_t type, std::uint16_t flags) {
+    if (!thread_scratch.taken) {
+        thread_scratch.taken = true;
+        scratch_ = thread_scratch.buffer.get();
+    } else {
+        own_.reset(new std::uint8_t[capacity]());
+        scratch_ = own_.get();
+    }
+    nlh_ = mnl_nlmsg_put_header(scratch_);
     nlh_->nlmsg_type = type;
     nlh_->nlmsg_flags = static_cast<std::uint16_t>(flags | NLM_F_REQUEST);
 }
 
+// Every write stays inside nlmsg_len (libmnl and put_zeroed grow it first,
+// the assertions keep it within capacity), so zeroing that much restores the
+// all-zero buffer and wipes the keys.
 nl_builder::~nl_builder() {
-    OPENSSL_cleanse(scratch_.data(), scratch_.size());
+    OPENSSL_cleanse(scratch_, std::min<std::size_t>(nlh_->nlmsg_len, capacity));
+    if (!own_) thread_scratch.taken = false;
 }
 
 void* nl_builder::put_extra(std::size_t len) {
@@ -87,7 +111,7 @@ std::uint8_t* nl_builder::put_zeroed(std::uint16_t type, std::size_t len) {
 }
 
 nl_message nl_builder::finish() {
-    return nl_message(ike::bytes_view{scratch_.data(), nlh_->nlmsg_len});
+    return nl_message(ike::bytes_view{scratch_, nlh_->nlmsg_len});
 }
 
 std::expected<const nlmsghdr*, parse_error> message_header(ike::bytes_view msg) {

@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <expected>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -54,6 +55,12 @@ class nl_message {
 /// Builds one message in a scratch buffer with libmnl. Attributes larger than
 /// the remaining space are a programming error (the builders size their input
 /// far below `capacity`), caught by an assertion.
+///
+/// The scratch buffer is one zeroed buffer per thread, reused: each builder
+/// wipes (zeroes) the bytes its message used, so the buffer is all zero again
+/// for the next one and no message pays for clearing `capacity` bytes. A
+/// builder made while another one on the same thread is alive gets a zeroed
+/// buffer of its own.
 class nl_builder {
   public:
     static constexpr std::size_t capacity = 16384;
@@ -84,7 +91,8 @@ class nl_builder {
 
   private:
     void* put_extra(std::size_t len);
-    std::vector<std::uint8_t> scratch_;
+    std::unique_ptr<std::uint8_t[]> own_;  // only when the thread's buffer is taken
+    std::uint8_t* scratch_;
     nlmsghdr* nlh_;
 };
 
