@@ -1,31 +1,56 @@
-// ikev2ctl: the operator's CLI for ikev2d over its control socket. The
-// commands arrive with the daemon issue; today it answers --version and --help.
+// ikev2ctl: the operator's CLI for ikev2d over its control socket. Exit codes
+// are documented in --help (ctl_commands.hpp).
 #include <cstdio>
-#include <cstring>
+#include <string_view>
+#include <vector>
 
+#include "daemon/control_client.hpp"
+#include "daemon/ctl_commands.hpp"
+#include "daemon/ctl_tables.hpp"
 #include "daemon/version.hpp"
 
 namespace {
-void usage(std::FILE* out) {
-    std::fprintf(out,
-                 "Usage: ikev2ctl [--socket PATH] [--json] COMMAND\n"
-                 "Controls and inspects a running ikev2d.\n"
-                 "  --version  print the version and exit\n"
-                 "  --help     print this help and exit\n");
+
+using ikev2d::ctl::exit_code;
+
+int code(exit_code c) {
+    return static_cast<int>(c);
 }
+
+int run(const ikev2d::ctl::invocation& inv) {
+    auto resp = ikev2d::control::call(inv.socket, inv.request);
+    if (!resp) {
+        std::fprintf(stderr, "ikev2ctl: %s\n", resp.error().message.c_str());
+        return code(exit_code::unreachable);
+    }
+    if (inv.json) {
+        std::printf("%s\n", resp->body.dump().c_str());
+    } else if (resp->ok) {
+        std::fputs(ikev2d::ctl::format_response(inv.request.cmd, resp->body).c_str(), stdout);
+    }
+    if (!resp->ok) {
+        std::fprintf(stderr, "ikev2ctl: %s\n", resp->error.c_str());
+        return code(exit_code::failed);
+    }
+    return code(exit_code::ok);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-    for (int i = 1; i < argc; ++i) {
-        if (!std::strcmp(argv[i], "--version")) {
-            std::printf("ikev2ctl %s\n", ikev2d::version);
-            return 0;
-        }
-        if (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h")) {
-            usage(stdout);
-            return 0;
-        }
+    const std::vector<std::string_view> args(argv + 1, argv + argc);
+    const auto inv = ikev2d::ctl::parse_command_line(args);
+    if (!inv) {
+        std::fprintf(stderr, "ikev2ctl: %s\nTry 'ikev2ctl --help'.\n", inv.error().c_str());
+        return code(exit_code::usage);
     }
-    usage(stderr);
-    return 2;
+    if (inv->help) {
+        std::fputs(ikev2d::ctl::usage_text().c_str(), stdout);
+        return code(exit_code::ok);
+    }
+    if (inv->version) {
+        std::printf("ikev2ctl %s\n", ikev2d::version);
+        return code(exit_code::ok);
+    }
+    return run(*inv);
 }

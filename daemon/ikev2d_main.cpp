@@ -1,35 +1,72 @@
-// ikev2d: the IKEv2 keying daemon. The event loop, sockets and configuration
-// arrive with the daemon issue; today the program answers --version and --help.
+// ikev2d: the IKEv2 keying daemon. Loads the configuration, opens the kernel
+// backend and runs the event loop (event_loop.hpp) until SIGTERM/SIGINT.
 #include <cstdio>
-#include <cstring>
+#include <string_view>
+#include <vector>
 
+#include <boost/asio/io_context.hpp>
+
+#include "daemon/config/config_loader.hpp"
+#include "daemon/daemon_cli.hpp"
+#include "daemon/event_loop.hpp"
+#include "daemon/kernel_adapter.hpp"
+#include "daemon/logging.hpp"
 #include "daemon/version.hpp"
+#include "libxfrm/netlink_backend.hpp"
 
 namespace {
-void usage(std::FILE* out) {
-    std::fprintf(out,
-                 "Usage: ikev2d [--config FILE] [--check-config FILE] [--version] [--help]\n"
-                 "IKEv2 keying daemon for Linux (RFC 7296), programming the kernel over "
-                 "Netlink/XFRM.\n"
-                 "  --config FILE        configuration (default /etc/ikev2d/ikev2d.yaml)\n"
-                 "  --check-config FILE  validate a configuration and exit\n"
-                 "  --version            print the version and exit\n"
-                 "  --help               print this help and exit\n");
+
+using ikev2d::logging::subsystem;
+
+int run(const ikev2d::daemon_cli& cli) {
+    auto& log = ikev2d::logging::get(subsystem::dmn);
+    auto cfg = ikev2d::config::load_config_file(cli.config);
+    if (!cfg) {
+        for (const auto& e : cfg.error()) log.error("{}", e.to_string());
+        return 1;
+    }
+    ikev2d::logging::setup(cfg->daemon.log);
+    for (const auto& w : cfg->warnings)
+        ikev2d::logging::get(subsystem::cfg).warn("{}", w.to_string());
+    auto kernel = xfrm::netlink_backend::open(ikev2d::default_ownership());
+    if (!kernel) {
+        log.error("cannot open the XFRM netlink socket: {}", kernel.error().message());
+        return 1;
+    }
+    auto events = xfrm::event_socket::open();
+    if (!events) log.warn("no XFRM events (traps disabled): {}", events.error().message());
+    ikev2d::loop_options options{cli.config,
+                                 cli.control_socket.value_or(cfg->daemon.control_socket)};
+    boost::asio::io_context io;
+    ikev2d::event_loop loop(io, std::move(*cfg), options,
+                            std::make_unique<xfrm::netlink_backend>(std::move(*kernel)),
+                            events ? std::optional(std::move(*events)) : std::nullopt);
+    if (auto ok = loop.start(); !ok) {
+        log.error("{}", ok.error());
+        return 1;
+    }
+    io.run();
+    log.info("ikev2d stopped");
+    return 0;
 }
+
 }  // namespace
 
 int main(int argc, char** argv) {
-    for (int i = 1; i < argc; ++i) {
-        if (!std::strcmp(argv[i], "--version")) {
-            std::printf("ikev2d %s\n", ikev2d::version);
-            return 0;
-        }
-        if (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h")) {
-            usage(stdout);
-            return 0;
-        }
+    const std::vector<std::string_view> args(argv + 1, argv + argc);
+    const auto cli = ikev2d::parse_daemon_cli(args);
+    if (!cli) {
+        std::fprintf(stderr, "ikev2d: %s\n%s", cli.error().c_str(), ikev2d::daemon_usage().c_str());
+        return 2;
     }
-    std::fprintf(stderr, "ikev2d: the daemon is not implemented yet in this version\n");
-    usage(stderr);
-    return 2;
+    if (cli->help) {
+        std::fputs(ikev2d::daemon_usage().c_str(), stdout);
+        return 0;
+    }
+    if (cli->version) {
+        std::printf("ikev2d %s\n", ikev2d::version);
+        return 0;
+    }
+    if (cli->check_config) return ikev2d::check_config(*cli->check_config, stdout);
+    return run(*cli);
 }

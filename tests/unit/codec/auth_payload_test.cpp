@@ -2,28 +2,20 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/unit/codec/codec_test_support.hpp"
+
 namespace {
 
 using namespace ike;
+using namespace ike::test;
 
 constexpr std::size_t base = 300;
 
-bytes hex(std::string_view s) {
-    bool ok = false;
-    bytes b = from_hex(s, &ok);
-    EXPECT_TRUE(ok) << s;
-    return b;
+auto decode(const bytes& b) {
+    return decode_at(decode_auth_payload, b, base, consume::any);
 }
-
-std::expected<auth_payload, parse_error> decode(const bytes& b) {
-    byte_reader r(b, base);
-    return decode_auth_payload(r);
-}
-
 bytes encode(const auth_payload& p) {
-    byte_writer w;
-    encode_auth_payload(p, w);
-    return w.take();
+    return encode_with(encode_auth_payload, p);
 }
 
 // RFC 7427 Appendix A.1: sha256WithRSAEncryption AlgorithmIdentifier (15 bytes).
@@ -47,11 +39,8 @@ TEST(auth_payload, reserved_bytes_ignored_and_written_zero) {
 
 TEST(auth_payload, rejects_truncated_header_and_empty_data) {
     for (const char* w : {"", "0e", "0e0000"}) {
-        auto a = decode(hex(w));
-        ASSERT_FALSE(a) << w;
-        EXPECT_EQ(a.error().code, parse_errc::truncated);
-        EXPECT_EQ(a.error().offset, base);
-        EXPECT_EQ(a.error().payload, payload_type::auth);
+        EXPECT_TRUE(is_parse_error(decode(hex(w)), parse_errc::truncated, base, payload_type::auth))
+            << w;
     }
     auto a = decode(hex("0e 000000"));
     ASSERT_FALSE(a);
@@ -88,19 +77,14 @@ TEST(auth_payload, digital_signature_data_length_checks) {
     };
     for (const auto& c : cases) {
         SCOPED_TRACE(c.data);
-        auto s = decode_signature_auth_data(hex(c.data));
-        ASSERT_FALSE(s);
-        EXPECT_EQ(s.error().code, c.code);
-        EXPECT_EQ(s.error().offset, c.offset);
-        EXPECT_EQ(s.error().payload, payload_type::auth);
+        EXPECT_TRUE(is_parse_error(decode_signature_auth_data(hex(c.data)), c.code, c.offset,
+                                   payload_type::auth));
     }
 }
 
 TEST(auth_payload, digital_signature_every_truncation_is_an_error) {
-    bytes data = hex(std::string("0f") + sha256_rsa + "de");
-    for (std::size_t n = 0; n < data.size(); ++n) {
-        EXPECT_FALSE(decode_signature_auth_data(bytes_view(data).first(n))) << n;
-    }
+    EXPECT_TRUE(
+        every_prefix_fails(decode_signature_auth_data, hex(std::string("0f") + sha256_rsa + "de")));
 }
 
 }  // namespace

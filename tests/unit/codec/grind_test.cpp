@@ -12,18 +12,13 @@
 #include <gtest/gtest.h>
 
 #include "libike/codec/message.hpp"
+#include "tests/unit/codec/codec_test_support.hpp"
 
 namespace {
 
 using namespace ike;
+using namespace ike::test;
 namespace fs = std::filesystem;
-
-bytes hex(std::string_view s) {
-    bool ok = false;
-    bytes b = from_hex(s, &ok);
-    EXPECT_TRUE(ok) << s;
-    return b;
-}
 
 bytes pattern(std::size_t n, std::uint8_t start) {
     bytes b(n);

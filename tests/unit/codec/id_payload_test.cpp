@@ -2,38 +2,24 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/unit/codec/codec_test_support.hpp"
+
 namespace {
 
 using namespace ike;
+using namespace ike::test;
 
 constexpr std::size_t base = 100;
 
-bytes hex(std::string_view s) {
-    bool ok = false;
-    bytes b = from_hex(s, &ok);
-    EXPECT_TRUE(ok) << s;
-    return b;
+auto decode(const bytes& b) {
+    return decode_at(decode_id_payload, b, base, consume::any);
 }
-
-std::expected<id_payload, parse_error> decode(const bytes& b) {
-    byte_reader r(b, base);
-    return decode_id_payload(r);
-}
-
 bytes encode(const id_payload& p) {
-    byte_writer w;
-    encode_id_payload(p, w);
-    return w.take();
+    return encode_with(encode_id_payload, p);
 }
 
 testing::AssertionResult fails_with(const bytes& b, parse_errc code, std::size_t offset) {
-    auto p = decode(b);
-    if (p) return testing::AssertionFailure() << "decoded successfully";
-    if (p.error().code != code || p.error().offset != offset ||
-        p.error().payload != payload_type::idi) {
-        return testing::AssertionFailure() << p.error().message();
-    }
-    return testing::AssertionSuccess();
+    return is_parse_error(decode(b), code, offset, payload_type::idi);
 }
 
 std::array<std::uint8_t, 16> v6(std::string_view s) {
@@ -170,14 +156,8 @@ TEST(id_payload, builders_make_the_wire_form) {
 TEST(id_payload, every_truncation_is_an_error_or_a_valid_shorter_id) {
     // ID data has no inner length, so a shorter FQDN is still an FQDN; fixed
     // size types must fail at every cut.
-    bytes v6wire = hex("05 000000 20010db8000000000000000000000001");
-    for (std::size_t n = 0; n < v6wire.size(); ++n) {
-        EXPECT_FALSE(decode(bytes(v6wire.begin(), v6wire.begin() + n))) << n;
-    }
-    bytes v4wire = hex("01 000000 c0000201");
-    for (std::size_t n = 0; n < v4wire.size(); ++n) {
-        EXPECT_FALSE(decode(bytes(v4wire.begin(), v4wire.begin() + n))) << n;
-    }
+    EXPECT_TRUE(every_prefix_fails(decode, hex("05 000000 20010db8000000000000000000000001")));
+    EXPECT_TRUE(every_prefix_fails(decode, hex("01 000000 c0000201")));
 }
 
 }  // namespace

@@ -2,59 +2,48 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/unit/codec/codec_test_support.hpp"
+
 namespace {
 
 using namespace ike;
+using namespace ike::test;
 
-bytes hex(std::string_view s) {
-    bool ok = false;
-    bytes b = from_hex(s, &ok);
-    EXPECT_TRUE(ok) << s;
-    return b;
+// The body starts at offset 100, so error offsets are absolute.
+auto decode(const bytes& b) {
+    return decode_at(decode_ke_payload, b, 100, consume::all);
+}
+bytes encode(const ke_payload& p) {
+    return encode_with(encode_ke_payload, p);
 }
 
 TEST(ke_payload, decodes_and_encodes_rfc_layout) {
     // group 19 (ecp256), reserved 0, data aabbcc
     bytes b = hex("0013 0000 aabbcc");
-    byte_reader r(b, 100);
-    auto p = decode_ke_payload(r);
+    auto p = decode(b);
     ASSERT_TRUE(p) << p.error().message();
-    EXPECT_TRUE(r.empty());
     EXPECT_EQ(p->group, ke_group::ecp256);
     EXPECT_EQ(p->data, hex("aabbcc"));
-    byte_writer w;
-    encode_ke_payload(*p, w);
-    EXPECT_EQ(w.data(), b);
+    EXPECT_EQ(encode(*p), b);
 }
 
 TEST(ke_payload, ignores_reserved_and_encodes_zero) {
-    bytes b = hex("001f ffff 01");
-    byte_reader r(b);
-    auto p = decode_ke_payload(r);
+    auto p = decode(hex("001f ffff 01"));
     ASSERT_TRUE(p);
     EXPECT_EQ(p->group, ke_group::curve25519);
-    byte_writer w;
-    encode_ke_payload(*p, w);
-    EXPECT_EQ(w.data(), hex("001f 0000 01"));
+    EXPECT_EQ(encode(*p), hex("001f 0000 01"));
 }
 
 TEST(ke_payload, rejects_truncated_header) {
-    bytes b = hex("001300");
-    byte_reader r(b, 100);
-    auto p = decode_ke_payload(r);
+    auto p = decode(hex("001300"));
     ASSERT_FALSE(p);
     EXPECT_EQ(p.error().code, parse_errc::truncated);
     EXPECT_EQ(p.error().payload, payload_type::ke);
 }
 
 TEST(ke_payload, rejects_empty_data) {
-    bytes b = hex("0013 0000");
-    byte_reader r(b, 100);
-    auto p = decode_ke_payload(r);
-    ASSERT_FALSE(p);
-    EXPECT_EQ(p.error().code, parse_errc::bad_length);
-    EXPECT_EQ(p.error().offset, 104u);
-    EXPECT_EQ(p.error().payload, payload_type::ke);
+    EXPECT_TRUE(
+        is_parse_error(decode(hex("0013 0000")), parse_errc::bad_length, 104, payload_type::ke));
 }
 
 }  // namespace

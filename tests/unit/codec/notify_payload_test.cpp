@@ -2,30 +2,18 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/unit/codec/codec_test_support.hpp"
+
 namespace {
 
 using namespace ike;
+using namespace ike::test;
 
-bytes hex(std::string_view s) {
-    bool ok = false;
-    bytes b = from_hex(s, &ok);
-    EXPECT_TRUE(ok) << s;
-    return b;
+auto decode(const bytes& b, std::size_t base = 200) {
+    return decode_at(decode_notify_payload, b, base, consume::all);
 }
-
-std::expected<notify_payload, parse_error> decode(const bytes& b, std::size_t base = 200) {
-    byte_reader r(b, base);
-    auto p = decode_notify_payload(r);
-    if (p) {
-        EXPECT_TRUE(r.empty());
-    }
-    return p;
-}
-
 bytes encode(const notify_payload& p) {
-    byte_writer w;
-    encode_notify_payload(p, w);
-    return w.take();
+    return encode_with(encode_notify_payload, p);
 }
 
 TEST(notify_payload, decodes_status_notify_without_spi) {

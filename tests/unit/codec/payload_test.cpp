@@ -2,16 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/unit/codec/codec_test_support.hpp"
+
 namespace {
 
 using namespace ike;
-
-bytes hex(std::string_view s) {
-    bool ok = false;
-    bytes b = from_hex(s, &ok);
-    EXPECT_TRUE(ok) << s;
-    return b;
-}
+using namespace ike::test;
 
 // Chains below are placed as if they followed a 28-byte IKE header.
 constexpr std::size_t base = 28;
@@ -22,17 +18,7 @@ std::expected<std::vector<payload>, parse_error> decode(payload_type first, cons
 }
 
 bytes encode(const std::vector<payload>& ps) {
-    byte_writer w;
-    encode_payload_chain(ps, w);
-    return w.take();
-}
-
-void expect_error(const std::expected<std::vector<payload>, parse_error>& r, parse_errc code,
-                  std::size_t offset, payload_type type) {
-    ASSERT_FALSE(r);
-    EXPECT_EQ(r.error().code, code) << r.error().message();
-    EXPECT_EQ(r.error().offset, offset) << r.error().message();
-    EXPECT_EQ(r.error().payload, type) << r.error().message();
+    return encode_with(encode_payload_chain, ps);
 }
 
 // V(aabb) -> N(COOKIE, 4 bytes), generic headers written out by hand.
@@ -87,8 +73,8 @@ TEST(payload_chain, keeps_unknown_non_critical_payload) {
 TEST(payload_chain, rejects_unknown_critical_payload_naming_its_type) {
     // V(aa) then unknown type 200 with the critical bit
     bytes b = hex("c8 00 0005 aa  00 80 0007 010203");
-    expect_error(decode(payload_type::vendor_id, b), parse_errc::unsupported_critical, base + 5,
-                 static_cast<payload_type>(200));
+    EXPECT_TRUE(is_parse_error(decode(payload_type::vendor_id, b), parse_errc::unsupported_critical,
+                               base + 5, static_cast<payload_type>(200)));
 }
 
 TEST(payload_chain, critical_bit_on_known_payload_is_kept) {
@@ -107,37 +93,37 @@ TEST(payload_chain, reserved_bits_are_ignored) {
 }
 
 TEST(payload_chain, rejects_truncated_generic_header) {
-    expect_error(decode(payload_type::vendor_id, hex("00 00 00")), parse_errc::truncated, base + 2,
-                 payload_type::vendor_id);
+    EXPECT_TRUE(is_parse_error(decode(payload_type::vendor_id, hex("00 00 00")),
+                               parse_errc::truncated, base + 2, payload_type::vendor_id));
     // second header cut short
-    expect_error(decode(payload_type::vendor_id, hex("2b 00 0005 aa 00 00")), parse_errc::truncated,
-                 base + 7, payload_type::vendor_id);
+    EXPECT_TRUE(is_parse_error(decode(payload_type::vendor_id, hex("2b 00 0005 aa 00 00")),
+                               parse_errc::truncated, base + 7, payload_type::vendor_id));
 }
 
 TEST(payload_chain, rejects_length_below_header) {
     for (std::uint8_t len : {0, 1, 3}) {
         bytes b = hex("00 00 0000 aabb");
         b[3] = len;
-        expect_error(decode(payload_type::vendor_id, b), parse_errc::bad_length, base + 2,
-                     payload_type::vendor_id);
+        EXPECT_TRUE(is_parse_error(decode(payload_type::vendor_id, b), parse_errc::bad_length,
+                                   base + 2, payload_type::vendor_id));
     }
 }
 
 TEST(payload_chain, rejects_length_past_end) {
-    expect_error(decode(payload_type::vendor_id, hex("00 00 0007 aabb")), parse_errc::truncated,
-                 base + 2, payload_type::vendor_id);
+    EXPECT_TRUE(is_parse_error(decode(payload_type::vendor_id, hex("00 00 0007 aabb")),
+                               parse_errc::truncated, base + 2, payload_type::vendor_id));
 }
 
 TEST(payload_chain, rejects_bytes_after_last_payload) {
-    expect_error(decode(payload_type::vendor_id, hex("00 00 0006 aabb ff")),
-                 parse_errc::trailing_data, base + 6, payload_type::none);
+    EXPECT_TRUE(is_parse_error(decode(payload_type::vendor_id, hex("00 00 0006 aabb ff")),
+                               parse_errc::trailing_data, base + 6, payload_type::none));
 }
 
 TEST(payload_chain, body_errors_carry_the_payload_type_and_absolute_offset) {
     // V(aa) then a nonce of 15 bytes (too short)
     bytes b = hex("28 00 0005 aa  00 00 0013 000102030405060708090a0b0c0d0e");
-    expect_error(decode(payload_type::vendor_id, b), parse_errc::bad_length, base + 9,
-                 payload_type::nonce);
+    EXPECT_TRUE(is_parse_error(decode(payload_type::vendor_id, b), parse_errc::bad_length, base + 9,
+                               payload_type::nonce));
 }
 
 TEST(payload_chain, sk_ends_the_chain_and_names_first_inner_payload) {
@@ -156,8 +142,8 @@ TEST(payload_chain, sk_ends_the_chain_and_names_first_inner_payload) {
 TEST(payload_chain, rejects_payload_after_sk) {
     // SK followed by a vendor ID: SK's next-payload cannot link to it
     bytes b = hex("23 00 0008 01020304  00 00 0005 aa");
-    expect_error(decode(payload_type::sk, b), parse_errc::trailing_data, base + 8,
-                 payload_type::sk);
+    EXPECT_TRUE(is_parse_error(decode(payload_type::sk, b), parse_errc::trailing_data, base + 8,
+                               payload_type::sk));
 }
 
 TEST(payload_chain, skf_ends_the_chain) {
@@ -177,8 +163,8 @@ TEST(payload_chain, bounds_the_payload_count) {
         b.insert(b.end(), one.begin(), one.end());
     }
     b[b.size() - 4] = 0;  // last one ends the chain
-    expect_error(decode(payload_type::vendor_id, b), parse_errc::too_many, base + 4 * max_payloads,
-                 payload_type::vendor_id);
+    EXPECT_TRUE(is_parse_error(decode(payload_type::vendor_id, b), parse_errc::too_many,
+                               base + 4 * max_payloads, payload_type::vendor_id));
 
     b.resize(4 * max_payloads);
     b[b.size() - 4] = 0;

@@ -2,24 +2,19 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/unit/codec/codec_test_support.hpp"
+
 namespace {
 
 using namespace ike;
+using namespace ike::test;
 
-bytes hex(std::string_view s) {
-    bool ok = false;
-    bytes b = from_hex(s, &ok);
-    EXPECT_TRUE(ok) << s;
-    return b;
+// The body starts at offset 32, so error offsets are absolute.
+auto decode(const bytes& b, payload_type first) {
+    return decode_at(decode_skf_payload, b, 32, consume::all, first);
 }
-
-std::expected<skf_payload, parse_error> decode(const bytes& b, payload_type first) {
-    byte_reader r(b, 32);
-    auto p = decode_skf_payload(r, first);
-    if (p) {
-        EXPECT_TRUE(r.empty());
-    }
-    return p;
+bytes encode(const skf_payload& p) {
+    return encode_with(encode_skf_payload, p);
 }
 
 TEST(skf_payload, decodes_first_fragment) {
@@ -31,9 +26,7 @@ TEST(skf_payload, decodes_first_fragment) {
     EXPECT_EQ(p->fragment_number, 1);
     EXPECT_EQ(p->total_fragments, 3);
     EXPECT_EQ(p->encrypted, hex("00112233445566778899"));
-    byte_writer w;
-    encode_skf_payload(*p, w);
-    EXPECT_EQ(w.data(), b);
+    EXPECT_EQ(encode(*p), b);
 }
 
 TEST(skf_payload, decodes_last_fragment) {
@@ -42,9 +35,7 @@ TEST(skf_payload, decodes_last_fragment) {
     ASSERT_TRUE(p);
     EXPECT_EQ(p->first_inner, payload_type::none);
     EXPECT_EQ(p->fragment_number, 3);
-    byte_writer w;
-    encode_skf_payload(*p, w);
-    EXPECT_EQ(w.data(), b);
+    EXPECT_EQ(encode(*p), b);
 }
 
 struct bad_case {
@@ -62,11 +53,9 @@ TEST(skf_payload, rejects_bad_fragments) {
         {"0001 0001", parse_errc::bad_length, 36},    // no encrypted bytes
     };
     for (const auto& c : cases) {
-        auto p = decode(hex(c.hex), payload_type::sa);
-        ASSERT_FALSE(p) << c.hex;
-        EXPECT_EQ(p.error().code, c.code) << c.hex;
-        EXPECT_EQ(p.error().offset, c.offset) << c.hex;
-        EXPECT_EQ(p.error().payload, payload_type::skf);
+        EXPECT_TRUE(is_parse_error(decode(hex(c.hex), payload_type::sa), c.code, c.offset,
+                                   payload_type::skf))
+            << c.hex;
     }
 }
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/unit/crypto/crypto_test_support.hpp"
+
 #include <string>
 #include <vector>
 
@@ -11,22 +13,9 @@ using ike::bytes;
 using ike::bytes_view;
 using ike::crypto_errc;
 using ike::integ_id;
-
-bytes hex(std::string_view h) {
-    bool ok = false;
-    bytes out = ike::from_hex(h, &ok);
-    EXPECT_TRUE(ok) << h;
-    return out;
-}
-
-bytes repeat(std::uint8_t b, std::size_t n) {
-    return bytes(n, b);
-}
-
-bytes text(std::string_view s) {
-    auto v = ike::as_view(s);
-    return bytes(v.begin(), v.end());
-}
+using ike::test::hex;
+using ike::test::repeat;
+using ike::test::text;
 
 bytes repeat_text(std::string_view s, int times) {
     bytes out;

@@ -7,25 +7,15 @@
 
 #include "libike/common/bytes.hpp"
 #include "libike/crypto/key_exchange.hpp"
+#include "tests/unit/crypto/crypto_test_support.hpp"
 
 namespace {
 
 using ike::bytes;
 using ike::crypto_errc;
 using ike::ke_group;
-
-bytes hex(std::string_view text) {
-    bool ok = false;
-    bytes out = ike::from_hex(text, &ok);
-    EXPECT_TRUE(ok) << text;
-    return out;
-}
-
-std::unique_ptr<ike::key_exchange> from_private(ke_group group, std::string_view priv) {
-    auto kx = ike::make_key_exchange_from_private(group, hex(priv));
-    EXPECT_TRUE(kx.has_value()) << (kx ? "" : kx.error().message());
-    return kx ? std::move(*kx) : nullptr;
-}
+using ike::test::from_private;
+using ike::test::hex;
 
 struct rfc5903_vector {
     ke_group group;
@@ -44,8 +34,8 @@ bytes ke_payload_data(const bytes& payload, ke_group group) {
 }
 
 void check(const rfc5903_vector& v) {
-    auto initiator = from_private(v.group, v.i);
-    auto responder = from_private(v.group, v.r);
+    auto initiator = from_private(v.group, hex(v.i));
+    auto responder = from_private(v.group, hex(v.r));
     ASSERT_TRUE(initiator && responder);
 
     bytes gi = hex(v.gix), gr = hex(v.grx);
@@ -160,7 +150,7 @@ TEST(ke_ecp, rfc5903_8_3_ecp521) {
 
 // d = 1 gives the base point; its coordinates are in FIPS 186-4 D.1.2.3.
 TEST(ke_ecp, private_key_one_gives_base_point_p256) {
-    auto kx = from_private(ke_group::ecp256, "01");
+    auto kx = from_private(ke_group::ecp256, hex("01"));
     ASSERT_TRUE(kx);
     EXPECT_EQ(ike::to_hex(kx->public_value()),
               ike::to_hex(
@@ -177,7 +167,7 @@ struct ecp_case {
 class ke_ecp_rejects : public ::testing::TestWithParam<ecp_case> {
   protected:
     void expect_invalid(const bytes& peer) {
-        auto kx = from_private(GetParam().group, GetParam().vector->i);
+        auto kx = from_private(GetParam().group, hex(GetParam().vector->i));
         ASSERT_TRUE(kx);
         auto s = kx->shared_secret(peer);
         ASSERT_FALSE(s.has_value()) << ike::to_hex(peer);

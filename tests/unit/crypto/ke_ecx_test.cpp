@@ -6,19 +6,14 @@
 
 #include "libike/common/bytes.hpp"
 #include "libike/crypto/key_exchange.hpp"
+#include "tests/unit/crypto/crypto_test_support.hpp"
 
 namespace {
 
 using ike::bytes;
 using ike::crypto_errc;
 using ike::ke_group;
-
-bytes hex(std::string_view text) {
-    bool ok = false;
-    bytes out = ike::from_hex(text, &ok);
-    EXPECT_TRUE(ok) << text;
-    return out;
-}
+using ike::test::hex;
 
 // X25519/X448(k, u) through our API: k as our private key, u as the peer's
 // KE data. Returns hex, or the error message prefixed with "error: ".

@@ -8,19 +8,15 @@
 #include "libike/common/bytes.hpp"
 #include "libike/crypto/key_exchange.hpp"
 #include "libike/crypto/random_source.hpp"
+#include "tests/unit/crypto/crypto_test_support.hpp"
 
 namespace {
 
 using ike::bytes;
 using ike::crypto_errc;
 using ike::ke_group;
-
-bytes hex(std::string_view text) {
-    bool ok = false;
-    bytes out = ike::from_hex(text, &ok);
-    EXPECT_TRUE(ok) << text;
-    return out;
-}
+using ike::test::from_private;
+using ike::test::hex;
 
 // RFC 3526 §3, the 2048-bit MODP group's prime.
 const bytes p2048 =
@@ -45,12 +41,6 @@ bytes p_plus(int delta) {
     bytes v = p2048;
     v.back() = static_cast<std::uint8_t>(v.back() + delta);
     return v;
-}
-
-std::unique_ptr<ike::key_exchange> from_private(ke_group group, const bytes& x) {
-    auto kx = ike::make_key_exchange_from_private(group, x);
-    EXPECT_TRUE(kx.has_value()) << (kx ? "" : kx.error().message());
-    return kx ? std::move(*kx) : nullptr;
 }
 
 TEST(ke_modp, group14_public_values_of_small_exponents) {

@@ -8,22 +8,15 @@
 #include <gtest/gtest.h>
 
 #include "libike/crypto/prf_plus.hpp"
+#include "tests/unit/crypto/crypto_test_support.hpp"
 
 namespace {
 
 using ike::bytes;
 using ike::prf_id;
 using ike::secret;
-
-bytes text(std::string_view s) {
-    return bytes(s.begin(), s.end());
-}
-
-bytes cat(std::initializer_list<ike::bytes_view> parts) {
-    bytes out;
-    for (auto p : parts) out.insert(out.end(), p.begin(), p.end());
-    return out;
-}
+using ike::test::cat;
+using ike::test::text;
 
 bytes to_bytes(const secret& s) {
     return bytes(s.view().begin(), s.view().end());

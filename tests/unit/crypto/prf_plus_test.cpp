@@ -6,20 +6,14 @@
 
 #include <vector>
 
+#include "tests/unit/crypto/crypto_test_support.hpp"
+
 namespace {
 
 using ike::bytes;
 using ike::prf_id;
-
-bytes text(std::string_view s) {
-    return bytes(s.begin(), s.end());
-}
-
-bytes cat(std::initializer_list<ike::bytes_view> parts) {
-    bytes out;
-    for (auto p : parts) out.insert(out.end(), p.begin(), p.end());
-    return out;
-}
+using ike::test::cat;
+using ike::test::text;
 
 // The expansion written out from the RFC's formula, one concatenated PRF
 // input per block: independent of prf_plus()'s piece list and counter.

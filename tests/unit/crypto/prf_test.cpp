@@ -9,21 +9,18 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <string>
 #include <vector>
+
+#include "tests/unit/crypto/crypto_test_support.hpp"
 
 namespace {
 
 using ike::bytes;
 using ike::prf_id;
-
-bytes text(std::string_view s) {
-    return bytes(s.begin(), s.end());
-}
-
-bytes repeat(std::uint8_t b, std::size_t n) {
-    return bytes(n, b);
-}
+using ike::test::repeat;
+using ike::test::text;
 
 bytes counting(std::uint8_t from, std::uint8_t to) {
     bytes out;
@@ -78,76 +75,91 @@ TEST(prf_kat, hmac_sha1_rfc2202) {
     check_all(prf_id::hmac_sha1, cases);
 }
 
-TEST(prf_kat, hmac_sha2_256_rfc4231_and_rfc4868) {
-    const std::vector<kat> cases{
-        {"1 / PRF-1", repeat(0x0b, 20), text("Hi There"),
-         "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"},
-        {"2 / PRF-2", text("Jefe"), text("what do ya want for nothing?"),
-         "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"},
-        {"3 / PRF-3", repeat(0xaa, 20), repeat(0xdd, 50),
-         "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe"},
-        {"4 / PRF-4", counting(0x01, 0x19), repeat(0xcd, 50),
-         "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b"},
-        {"5 (128-bit prefix)", repeat(0x0c, 20), text("Test With Truncation"),
-         "a3b6167473100ee06e0c796c2955552b"},
-        {"6 / PRF-5", repeat(0xaa, 131), text(tc6_data),
-         "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"},
-        {"7 / PRF-6", repeat(0xaa, 131), text(tc7_data_4231),
-         "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2"},
+// RFC 4231 test cases 1-7 (RFC 4868 PRF-1 .. PRF-6 are cases 1-4, 6, 7): the
+// same keys and data for every SHA-2 PRF, paired with that PRF's expected
+// outputs in case order.
+std::vector<kat> rfc4231_cases(const std::array<std::string, 7>& expected) {
+    return {
+        {"1 / PRF-1", repeat(0x0b, 20), text("Hi There"), expected[0]},
+        {"2 / PRF-2", text("Jefe"), text("what do ya want for nothing?"), expected[1]},
+        {"3 / PRF-3", repeat(0xaa, 20), repeat(0xdd, 50), expected[2]},
+        {"4 / PRF-4", counting(0x01, 0x19), repeat(0xcd, 50), expected[3]},
+        {"5 (128-bit prefix)", repeat(0x0c, 20), text("Test With Truncation"), expected[4]},
+        {"6 / PRF-5", repeat(0xaa, 131), text(tc6_data), expected[5]},
+        {"7 / PRF-6", repeat(0xaa, 131), text(tc7_data_4231), expected[6]},
     };
-    check_all(prf_id::hmac_sha2_256, cases);
+}
+
+TEST(prf_kat, hmac_sha2_256_rfc4231_and_rfc4868) {
+    check_all(prf_id::hmac_sha2_256,
+              rfc4231_cases({
+                  // 1 / PRF-1
+                  "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7",
+                  // 2 / PRF-2
+                  "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
+                  // 3 / PRF-3
+                  "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe",
+                  // 4 / PRF-4
+                  "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b",
+                  // 5 (128-bit prefix)
+                  "a3b6167473100ee06e0c796c2955552b",
+                  // 6 / PRF-5
+                  "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54",
+                  // 7 / PRF-6
+                  "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2",
+              }));
 }
 
 TEST(prf_kat, hmac_sha2_384_rfc4231_and_rfc4868) {
-    const std::vector<kat> cases{
-        {"1 / PRF-1", repeat(0x0b, 20), text("Hi There"),
-         "afd03944d84895626b0825f4ab46907f15f9dadbe4101ec682aa034c7cebc59c"
-         "faea9ea9076ede7f4af152e8b2fa9cb6"},
-        {"2 / PRF-2", text("Jefe"), text("what do ya want for nothing?"),
-         "af45d2e376484031617f78d2b58a6b1b9c7ef464f5a01b47e42ec3736322445e"
-         "8e2240ca5e69e2c78b3239ecfab21649"},
-        {"3 / PRF-3", repeat(0xaa, 20), repeat(0xdd, 50),
-         "88062608d3e6ad8a0aa2ace014c8a86f0aa635d947ac9febe83ef4e55966144b"
-         "2a5ab39dc13814b94e3ab6e101a34f27"},
-        {"4 / PRF-4", counting(0x01, 0x19), repeat(0xcd, 50),
-         "3e8a69b7783c25851933ab6290af6ca77a9981480850009cc5577c6e1f573b4e"
-         "6801dd23c4a7d679ccf8a386c674cffb"},
-        {"5 (128-bit prefix)", repeat(0x0c, 20), text("Test With Truncation"),
-         "3abf34c3503b2a23a46efc619baef897"},
-        {"6 / PRF-5", repeat(0xaa, 131), text(tc6_data),
-         "4ece084485813e9088d2c63a041bc5b44f9ef1012a2b588f3cd11f05033ac4c6"
-         "0c2ef6ab4030fe8296248df163f44952"},
-        {"7 / PRF-6", repeat(0xaa, 131), text(tc7_data_4231),
-         "6617178e941f020d351e2f254e8fd32c602420feb0b8fb9adccebb82461e99c5"
-         "a678cc31e799176d3860e6110c46523e"},
-    };
-    check_all(prf_id::hmac_sha2_384, cases);
+    check_all(prf_id::hmac_sha2_384,
+              rfc4231_cases({
+                  // 1 / PRF-1
+                  "afd03944d84895626b0825f4ab46907f15f9dadbe4101ec682aa034c7cebc59c"
+                  "faea9ea9076ede7f4af152e8b2fa9cb6",
+                  // 2 / PRF-2
+                  "af45d2e376484031617f78d2b58a6b1b9c7ef464f5a01b47e42ec3736322445e"
+                  "8e2240ca5e69e2c78b3239ecfab21649",
+                  // 3 / PRF-3
+                  "88062608d3e6ad8a0aa2ace014c8a86f0aa635d947ac9febe83ef4e55966144b"
+                  "2a5ab39dc13814b94e3ab6e101a34f27",
+                  // 4 / PRF-4
+                  "3e8a69b7783c25851933ab6290af6ca77a9981480850009cc5577c6e1f573b4e"
+                  "6801dd23c4a7d679ccf8a386c674cffb",
+                  // 5 (128-bit prefix)
+                  "3abf34c3503b2a23a46efc619baef897",
+                  // 6 / PRF-5
+                  "4ece084485813e9088d2c63a041bc5b44f9ef1012a2b588f3cd11f05033ac4c6"
+                  "0c2ef6ab4030fe8296248df163f44952",
+                  // 7 / PRF-6
+                  "6617178e941f020d351e2f254e8fd32c602420feb0b8fb9adccebb82461e99c5"
+                  "a678cc31e799176d3860e6110c46523e",
+              }));
 }
 
 TEST(prf_kat, hmac_sha2_512_rfc4231_and_rfc4868) {
-    const std::vector<kat> cases{
-        {"1 / PRF-1", repeat(0x0b, 20), text("Hi There"),
-         "87aa7cdea5ef619d4ff0b4241a1d6cb02379f4e2ce4ec2787ad0b30545e17cde"
-         "daa833b7d6b8a702038b274eaea3f4e4be9d914eeb61f1702e696c203a126854"},
-        {"2 / PRF-2", text("Jefe"), text("what do ya want for nothing?"),
-         "164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea250554"
-         "9758bf75c05a994a6d034f65f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737"},
-        {"3 / PRF-3", repeat(0xaa, 20), repeat(0xdd, 50),
-         "fa73b0089d56a284efb0f0756c890be9b1b5dbdd8ee81a3655f83e33b2279d39"
-         "bf3e848279a722c806b485a47e67c807b946a337bee8942674278859e13292fb"},
-        {"4 / PRF-4", counting(0x01, 0x19), repeat(0xcd, 50),
-         "b0ba465637458c6990e5a8c5f61d4af7e576d97ff94b872de76f8050361ee3db"
-         "a91ca5c11aa25eb4d679275cc5788063a5f19741120c4f2de2adebeb10a298dd"},
-        {"5 (128-bit prefix)", repeat(0x0c, 20), text("Test With Truncation"),
-         "415fad6271580a531d4179bc891d87a6"},
-        {"6 / PRF-5", repeat(0xaa, 131), text(tc6_data),
-         "80b24263c7c1a3ebb71493c1dd7be8b49b46d1f41b4aeec1121b013783f8f352"
-         "6b56d037e05f2598bd0fd2215d6a1e5295e64f73f63f0aec8b915a985d786598"},
-        {"7 / PRF-6", repeat(0xaa, 131), text(tc7_data_4231),
-         "e37b6a775dc87dbaa4dfa9f96e5e3ffddebd71f8867289865df5a32d20cdc944"
-         "b6022cac3c4982b10d5eeb55c3e4de15134676fb6de0446065c97440fa8c6a58"},
-    };
-    check_all(prf_id::hmac_sha2_512, cases);
+    check_all(prf_id::hmac_sha2_512,
+              rfc4231_cases({
+                  // 1 / PRF-1
+                  "87aa7cdea5ef619d4ff0b4241a1d6cb02379f4e2ce4ec2787ad0b30545e17cde"
+                  "daa833b7d6b8a702038b274eaea3f4e4be9d914eeb61f1702e696c203a126854",
+                  // 2 / PRF-2
+                  "164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea250554"
+                  "9758bf75c05a994a6d034f65f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737",
+                  // 3 / PRF-3
+                  "fa73b0089d56a284efb0f0756c890be9b1b5dbdd8ee81a3655f83e33b2279d39"
+                  "bf3e848279a722c806b485a47e67c807b946a337bee8942674278859e13292fb",
+                  // 4 / PRF-4
+                  "b0ba465637458c6990e5a8c5f61d4af7e576d97ff94b872de76f8050361ee3db"
+                  "a91ca5c11aa25eb4d679275cc5788063a5f19741120c4f2de2adebeb10a298dd",
+                  // 5 (128-bit prefix)
+                  "415fad6271580a531d4179bc891d87a6",
+                  // 6 / PRF-5
+                  "80b24263c7c1a3ebb71493c1dd7be8b49b46d1f41b4aeec1121b013783f8f352"
+                  "6b56d037e05f2598bd0fd2215d6a1e5295e64f73f63f0aec8b915a985d786598",
+                  // 7 / PRF-6
+                  "e37b6a775dc87dbaa4dfa9f96e5e3ffddebd71f8867289865df5a32d20cdc944"
+                  "b6022cac3c4982b10d5eeb55c3e4de15134676fb6de0446065c97440fa8c6a58",
+              }));
 }
 
 TEST(prf, sizes_follow_the_hash) {

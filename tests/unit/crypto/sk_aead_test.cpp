@@ -2,8 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/unit/crypto/crypto_test_support.hpp"
+
 #include <algorithm>
-#include <deque>
 #include <string>
 #include <vector>
 
@@ -13,39 +14,10 @@ using ike::bytes;
 using ike::bytes_view;
 using ike::crypto_errc;
 using ike::encr_id;
-
-bytes hex(std::string_view h) {
-    bool ok = false;
-    bytes out = ike::from_hex(h, &ok);
-    EXPECT_TRUE(ok) << h;
-    return out;
-}
-
-bytes text(std::string_view s) {
-    auto v = ike::as_view(s);
-    return bytes(v.begin(), v.end());
-}
-
-bytes cat(bytes a, const bytes& b) {
-    a.insert(a.end(), b.begin(), b.end());
-    return a;
-}
-
-// Hands out exactly the bytes it was given, so a test can pin the IV.
-class fixed_random final : public ike::random_source {
-  public:
-    explicit fixed_random(bytes b) : left_(b.begin(), b.end()) {}
-    void fill(std::span<std::uint8_t> out) override {
-        ASSERT_GE(left_.size(), out.size()) << "test drew more randomness than it set up";
-        for (auto& o : out) {
-            o = left_.front();
-            left_.pop_front();
-        }
-    }
-
-  private:
-    std::deque<std::uint8_t> left_;
-};
+using ike::test::cat;
+using ike::test::fixed_random;
+using ike::test::hex;
+using ike::test::text;
 
 std::unique_ptr<ike::sk_aead> make(encr_id encr, std::uint16_t bits, const bytes& key_and_salt) {
     auto c = ike::sk_aead::create(encr, bits, ike::secret(key_and_salt));
@@ -82,14 +54,14 @@ std::vector<aead_kat> aead_kats() {
     const bytes p64 = hex(gcm_plain_64);
     const bytes p60(p64.begin(), p64.begin() + 60);
     const bytes k128 = hex("feffe9928665731c6d6a8f9467308308");
-    const bytes k256 = cat(k128, k128);
+    const bytes k256 = cat({k128, k128});
     const bytes salt = hex("cafebabe");
     return {
         // GCM spec test case 3: AES-128, 64-byte plaintext, no AAD.
         {"gcm_tc3",
          encr_id::aes_gcm_16,
          128,
-         cat(k128, salt),
+         cat({k128, salt}),
          hex(gcm_iv),
          {},
          p64,
@@ -97,7 +69,7 @@ std::vector<aead_kat> aead_kats() {
              "21d514b25466931c7d8f6a5aac84aa051ba30b396a0aac973d58e091473f5985"
              "4d5c2af327cd64a62cf35abd2ba6fab4")},
         // GCM spec test case 4: AES-128, 60-byte plaintext, 20-byte AAD.
-        {"gcm_tc4", encr_id::aes_gcm_16, 128, cat(k128, salt), hex(gcm_iv), hex(gcm_aad_20), p60,
+        {"gcm_tc4", encr_id::aes_gcm_16, 128, cat({k128, salt}), hex(gcm_iv), hex(gcm_aad_20), p60,
          hex("42831ec2217774244b7221b784d0d49ce3aa212f2c02a4e035c17e2329aca12e"
              "21d514b25466931c7d8f6a5aac84aa051ba30b396a0aac973d58e091"
              "5bc94fbc3221a5db94fae95ae7121a47")},
@@ -105,7 +77,7 @@ std::vector<aead_kat> aead_kats() {
         {"gcm_tc15",
          encr_id::aes_gcm_16,
          256,
-         cat(k256, salt),
+         cat({k256, salt}),
          hex(gcm_iv),
          {},
          p64,
@@ -113,7 +85,7 @@ std::vector<aead_kat> aead_kats() {
              "8cb08e48590dbb3da7b08b1056828838c5f61e6393ba7a0abcc9f662898015ad"
              "b094dac5d93471bdec1a502270e3cc6c")},
         // GCM spec test case 16: AES-256, 60-byte plaintext, 20-byte AAD.
-        {"gcm_tc16", encr_id::aes_gcm_16, 256, cat(k256, salt), hex(gcm_iv), hex(gcm_aad_20), p60,
+        {"gcm_tc16", encr_id::aes_gcm_16, 256, cat({k256, salt}), hex(gcm_iv), hex(gcm_aad_20), p60,
          hex("522dc1f099567d07f47f37a32a84427d643a8cdcbfe5c0c97598a2bd2555d1aa"
              "8cb08e48590dbb3da7b08b1056828838c5f61e6393ba7a0abcc9f662"
              "76fc6ece0f4e1768cddf8853bb2d551b")},
@@ -284,7 +256,7 @@ TEST(sk_aead, open_accepts_peer_padding_and_rejects_oversized_pad_length) {
     auto seal_raw = [&](const bytes& inner) {
         bytes ct(inner.size() + 16);
         EXPECT_TRUE(c->encrypt_with_iv(iv, aad, inner, ct).has_value());
-        return cat(iv, ct);
+        return cat({iv, ct});
     };
     // "abc", three bytes of padding of the sender's choosing, Pad Length 3.
     auto opened = c->open(aad, seal_raw(hex("616263 ffeedd 03")));

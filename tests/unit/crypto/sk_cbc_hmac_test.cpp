@@ -3,7 +3,8 @@
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 
-#include <deque>
+#include "tests/unit/crypto/crypto_test_support.hpp"
+
 #include <string>
 
 namespace {
@@ -12,33 +13,9 @@ using ike::bytes;
 using ike::bytes_view;
 using ike::crypto_errc;
 using ike::integ_id;
-
-bytes hex(std::string_view h) {
-    bool ok = false;
-    bytes out = ike::from_hex(h, &ok);
-    EXPECT_TRUE(ok) << h;
-    return out;
-}
-
-bytes cat(bytes a, const bytes& b) {
-    a.insert(a.end(), b.begin(), b.end());
-    return a;
-}
-
-class fixed_random final : public ike::random_source {
-  public:
-    explicit fixed_random(bytes b) : left_(b.begin(), b.end()) {}
-    void fill(std::span<std::uint8_t> out) override {
-        ASSERT_GE(left_.size(), out.size()) << "test drew more randomness than it set up";
-        for (auto& o : out) {
-            o = left_.front();
-            left_.pop_front();
-        }
-    }
-
-  private:
-    std::deque<std::uint8_t> left_;
-};
+using ike::test::cat;
+using ike::test::fixed_random;
+using ike::test::hex;
 
 // Independent oracle for the ICV: OpenSSL's one-shot HMAC, truncated.
 bytes hmac_sha256_128(const bytes& key, const bytes& data) {
@@ -81,6 +58,13 @@ std::unique_ptr<ike::sk_cbc_hmac> make(const bytes& encr_key,
     return c ? std::move(*c) : nullptr;
 }
 
+// An SK body as a peer would send it: IV | ciphertext | ICV, the ICV from the
+// oracle over `aad` | IV | ciphertext (RFC 7296 §3.14).
+bytes with_icv(const bytes& iv, const bytes& ciphertext) {
+    bytes signed_part = cat({iv, ciphertext});
+    return cat({signed_part, hmac_sha256_128(integ_key, cat({aad, signed_part}))});
+}
+
 // RFC 3602 §4, Case #1: AES-128-CBC, one block.
 const bytes case1_key = hex("06a9214036b8a15b512e03d534120006");
 const bytes case1_iv = hex("3dafba429d9eb430b422da802c9fac41");
@@ -106,7 +90,7 @@ TEST(sk_cbc_hmac, seal_encrypts_rfc3602_case1_and_macs_header_iv_and_ciphertext)
     EXPECT_EQ(ike::to_hex(v.first(16)), ike::to_hex(case1_iv));
     EXPECT_EQ(ike::to_hex(v.subspan(16, 16)), ike::to_hex(case1_cipher));
     // RFC 7296 §3.14: ICV over the IKE header .. end of ciphertext.
-    bytes covered = cat(aad, bytes(v.begin(), v.begin() + 48));
+    bytes covered = cat({aad, bytes(v.begin(), v.begin() + 48)});
     EXPECT_EQ(ike::to_hex(v.last(16)), ike::to_hex(hmac_sha256_128(integ_key, covered)));
 
     auto opened = c->open(aad, body);
@@ -129,8 +113,7 @@ TEST(sk_cbc_hmac, open_decrypts_rfc3602_case2_as_pad_only) {
     // 32 bytes are padding and Pad Length, leaving no inner payloads.
     auto c = make(case2_key);
     ASSERT_NE(c, nullptr);
-    bytes signed_part = cat(case2_iv, case2_cipher);
-    bytes body = cat(signed_part, hmac_sha256_128(integ_key, cat(aad, signed_part)));
+    bytes body = with_icv(case2_iv, case2_cipher);
     auto opened = c->open(aad, body);
     ASSERT_TRUE(opened.has_value()) << opened.error().message();
     EXPECT_TRUE(opened->empty());
@@ -140,8 +123,7 @@ TEST(sk_cbc_hmac, open_rejects_rfc3602_case1_pad_length_after_the_icv_passes) {
     // Case #1's last byte is 'g' = 103, more than the 15 bytes before it.
     auto c = make(case1_key);
     ASSERT_NE(c, nullptr);
-    bytes signed_part = cat(case1_iv, case1_cipher);
-    bytes body = cat(signed_part, hmac_sha256_128(integ_key, cat(aad, signed_part)));
+    bytes body = with_icv(case1_iv, case1_cipher);
     auto opened = c->open(aad, body);
     ASSERT_FALSE(opened.has_value());
     EXPECT_EQ(opened.error().code, crypto_errc::bad_ciphertext);
@@ -171,8 +153,7 @@ TEST(sk_cbc_hmac, open_ignores_padding_contents_and_accepts_long_padding) {
     for (int i = 0; i < 28; ++i) inner.push_back(static_cast<std::uint8_t>(0xa0 + i));
     inner.push_back(28);
     ASSERT_EQ(inner.size(), 32u);
-    bytes signed_part = cat(iv, raw_cbc_encrypt(key, iv, inner));
-    bytes body = cat(signed_part, hmac_sha256_128(integ_key, cat(aad, signed_part)));
+    bytes body = with_icv(iv, raw_cbc_encrypt(key, iv, inner));
     auto c = make(key);
     ASSERT_NE(c, nullptr);
     auto opened = c->open(aad, body);

@@ -1,0 +1,137 @@
+#include "daemon/command_handler.hpp"
+
+#include <algorithm>
+
+#include "daemon/event_loop.hpp"
+#include "daemon/logging.hpp"
+#include "daemon/sa_json.hpp"
+
+namespace ikev2d {
+namespace {
+
+using json = nlohmann::json;
+using control::handler_result;
+
+std::unexpected<std::string> fail(std::string message) {
+    return std::unexpected(std::move(message));
+}
+
+handler_result list_conns(event_loop& loop) {
+    json conns = json::array();
+    for (const auto& c : loop.current_config().connections) conns.push_back(conn_to_json(c));
+    return json{{"conns", std::move(conns)}};
+}
+
+handler_result list_sas(event_loop& loop) {
+    const auto now = ike::clock::now();
+    const usage_lookup usage = [&loop](ike::child_sa_id id) { return loop.kernel().usage(id); };
+    json sas = json::array();
+    for (const auto& sa : loop.engine().list_sas()) sas.push_back(sa_to_json(sa, now, usage));
+    return json{{"sas", std::move(sas)}};
+}
+
+handler_result initiate(event_loop& loop, const control::request& req) {
+    const auto& conns = loop.current_config().connections;
+    const auto conn = std::ranges::find(conns, req.conn, &config::connection_config::name);
+    if (conn == conns.end()) return fail("no connection named '" + req.conn + "'");
+    if (!req.child.empty() &&
+        std::ranges::find(conn->children, req.child, &config::child_config::name) ==
+            conn->children.end()) {
+        return fail("connection '" + req.conn + "' has no child named '" + req.child + "'");
+    }
+    auto id = loop.initiate(req.conn, req.child);
+    if (!id) return fail(id.error());
+    return json{{"ike", *id}};
+}
+
+/// The IKE_SAs a terminate request names.
+std::expected<std::vector<ike::ike_sa_id>, std::string> terminate_targets(
+    event_loop& loop, const control::request& req) {
+    std::vector<ike::ike_sa_id> ids;
+    for (const auto& sa : loop.engine().list_sas()) {
+        const bool has_child = req.child_id && std::ranges::any_of(sa.children, [&](const auto& c) {
+                                   return c.id == *req.child_id;
+                               });
+        if ((!req.conn.empty() && sa.connection == req.conn) ||
+            (req.ike_id && sa.id == *req.ike_id) || has_child) {
+            ids.push_back(sa.id);
+        }
+    }
+    if (!ids.empty()) return ids;
+    if (!req.conn.empty()) return fail("no IKE_SA of connection '" + req.conn + "'");
+    if (req.ike_id) return fail("no IKE_SA #" + std::to_string(*req.ike_id));
+    return fail("no CHILD_SA #" + std::to_string(req.child_id.value_or(0)));
+}
+
+handler_result terminate(event_loop& loop, const control::request& req) {
+    auto ids = terminate_targets(loop, req);
+    if (!ids) return fail(ids.error());
+    // A CHILD_SA alone cannot be deleted through the engine facade yet: its
+    // IKE_SA goes with it (said in the response and in the docs).
+    for (const auto id : *ids) {
+        if (auto ok = loop.terminate(id); !ok) return fail(ok.error());
+    }
+    json out = {{"terminated", *ids}};
+    if (req.child_id) out["note"] = "the CHILD_SA's IKE_SA was deleted with it";
+    return out;
+}
+
+handler_result reload(event_loop& loop) {
+    auto plan = loop.reload();
+    if (!plan) return fail(plan.error());
+    return json{{"added", plan->added},
+                {"removed", plan->removed},
+                {"changed", plan->changed},
+                {"unchanged", plan->unchanged}};
+}
+
+handler_result log_level(const control::request& req) {
+    const auto level = logging::parse_level(req.level);
+    if (!level)
+        return fail("unknown level '" + req.level +
+                    "' (silent, error, warning, info, debug, trace)");
+    if (req.subsystem == "all") {
+        for (const auto* s : {"dmn", "ike", "chd", "knl", "net", "cfg"}) {
+            logging::set_level(*logging::parse_subsystem(s), *level);
+        }
+    } else {
+        const auto sub = logging::parse_subsystem(req.subsystem);
+        if (!sub)
+            return fail("unknown subsystem '" + req.subsystem +
+                        "' (dmn, ike, chd, knl, net, cfg, all)");
+        logging::set_level(*sub, *level);
+    }
+    return json{{"subsystem", req.subsystem}, {"level", req.level}};
+}
+
+handler_result dispatch(event_loop& loop, const control::request& req) {
+    using control::command;
+    switch (req.cmd) {
+        case command::status:
+            return loop.status();
+        case command::list_conns:
+            return list_conns(loop);
+        case command::list_sas:
+            return list_sas(loop);
+        case command::initiate:
+            return initiate(loop, req);
+        case command::terminate:
+            return terminate(loop, req);
+        case command::reload:
+            return reload(loop);
+        case command::log_level:
+            return log_level(req);
+    }
+    return fail("unknown command");
+}
+
+}  // namespace
+
+control::request_handler make_command_handler(event_loop& loop) {
+    return [&loop](const control::request& req) {
+        logging::get(logging::subsystem::dmn).debug("control: {}", control::format_request(req));
+        return dispatch(loop, req);
+    };
+}
+
+}  // namespace ikev2d

@@ -1,0 +1,200 @@
+#include "daemon/config_translate.hpp"
+
+#include <netdb.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "daemon/address_conv.hpp"
+#include "daemon/config/secret_match.hpp"
+
+namespace ikev2d {
+namespace {
+
+using std::chrono::duration_cast;
+using ms = std::chrono::milliseconds;
+
+std::unexpected<std::string> fail(std::string message) {
+    return std::unexpected(std::move(message));
+}
+
+ike::ts_range to_range(const config::traffic_selector& ts) {
+    ike::ts_range r;
+    const auto& a = ts.subnet.address;
+    r.ipv6 = a.family == config::ip_family::ipv6;
+    const std::size_t size = a.size();
+    for (std::size_t i = 0; i < size; ++i) {
+        const int bits_in_byte =
+            std::clamp(static_cast<int>(ts.subnet.length) - static_cast<int>(i * 8), 0, 8);
+        const auto host_mask = static_cast<std::uint8_t>(0xff >> bits_in_byte);
+        r.start[i] = a.octets[i];
+        r.end[i] = static_cast<std::uint8_t>(a.octets[i] | host_mask);
+    }
+    r.protocol = ts.protocol;
+    r.start_port = ts.ports.from;
+    r.end_port = ts.ports.to;
+    return r;
+}
+
+/// The identity as the engine knows it from the same text (the config
+/// loader's structs already carry type and payload bytes).
+ike::identity from_config_identity(const config::identity& id) {
+    ike::identity out;
+    out.any = id.any;
+    out.type = id.type;
+    out.data = id.data;
+    return out;
+}
+
+std::expected<std::vector<ike::ip_addr>, std::string> resolve(const std::string& name) {
+    addrinfo hints{};
+    hints.ai_socktype = SOCK_DGRAM;
+    addrinfo* res = nullptr;
+    if (const int rc = ::getaddrinfo(name.c_str(), nullptr, &hints, &res); rc != 0) {
+        return fail("cannot resolve " + name + ": " + ::gai_strerror(rc));
+    }
+    std::vector<ike::ip_addr> out;
+    for (const addrinfo* ai = res; ai != nullptr; ai = ai->ai_next) {
+        const auto a = from_sockaddr(ai->ai_addr, ai->ai_addrlen);
+        if (a && std::ranges::find(out, a->ip) == out.end()) out.push_back(a->ip);
+    }
+    ::freeaddrinfo(res);
+    return out;
+}
+
+std::expected<std::vector<ike::ip_addr>, std::string> translate_addrs(
+    const std::vector<config::peer_address>& list, bool allow_names) {
+    std::vector<ike::ip_addr> out;
+    for (const auto& entry : list) {
+        if (const auto* ip = std::get_if<config::ip_address>(&entry)) {
+            out.push_back(to_ike(*ip));
+        } else if (std::holds_alternative<config::ip_prefix>(entry)) {
+            return fail("address prefix " + config::to_string(entry) +
+                        " is not supported yet (use %any or IP addresses)");
+        } else if (const auto* name = std::get_if<config::host_name>(&entry)) {
+            if (!allow_names)
+                return fail("DNS name " + name->name + " is not supported in local_addrs");
+            auto resolved = resolve(name->name);
+            if (!resolved) return std::unexpected(resolved.error());
+            out.insert(out.end(), resolved->begin(), resolved->end());
+        }
+    }
+    return out;
+}
+
+bool has_kernel_extras(const config::child_config& c) {
+    return c.mark_in != config::mark{} || c.mark_out != config::mark{} ||
+           c.if_id_in != config::interface_id{} || c.if_id_out != config::interface_id{};
+}
+
+std::expected<void, std::string> check_auth(const config::connection_config& conn) {
+    if (conn.local.auth != config::auth_class::psk || conn.remote.auth != config::auth_class::psk) {
+        return fail("only psk authentication is supported yet");
+    }
+    return {};
+}
+
+std::expected<void, std::string> add_children(const config::connection_config& conn,
+                                              ike::ike_sa_config& out) {
+    for (const auto& child : conn.children) {
+        auto c = translate_child(child);
+        if (!c) return fail("children." + child.name + ": " + c.error());
+        out.children.push_back(std::move(*c));
+    }
+    return {};
+}
+
+}  // namespace
+
+std::string translate_error::to_string() const {
+    return "connections." + connection + ": " + message;
+}
+
+std::expected<ike::identity, std::string> translate_identity(const config::identity& id) {
+    if (!id.any && id.type == ike::id_type::der_asn1_dn) {
+        return fail("distinguished name identities (" + id.text + ") are not supported yet");
+    }
+    return from_config_identity(id);
+}
+
+std::expected<std::vector<ike::ts_range>, std::string> translate_ts(
+    const std::vector<config::traffic_selector>& list) {
+    const auto dynamic = std::ranges::count_if(list, [](const auto& ts) { return ts.dynamic; });
+    if (dynamic == static_cast<std::ptrdiff_t>(list.size())) return std::vector<ike::ts_range>{};
+    if (dynamic != 0) return fail("'dynamic' together with subnets is not supported yet");
+    std::vector<ike::ts_range> out;
+    std::ranges::transform(list, std::back_inserter(out), to_range);
+    return out;
+}
+
+std::expected<ike::child_sa_config, std::string> translate_child(
+    const config::child_config& child) {
+    if (has_kernel_extras(child)) return fail("marks and interface ids are not supported yet");
+    if (child.ipcomp || child.hw_offload) return fail("ipcomp and hw_offload are not supported");
+    ike::child_sa_config out;
+    out.name = child.name;
+    auto local = translate_ts(child.local_ts);
+    if (!local) return fail("local_ts: " + local.error());
+    auto remote = translate_ts(child.remote_ts);
+    if (!remote) return fail("remote_ts: " + remote.error());
+    out.local_ts = std::move(*local), out.remote_ts = std::move(*remote);
+    out.esp_proposals = child.esp_proposals;
+    out.mode = child.mode == config::ipsec_mode::tunnel ? ike::ipsec_mode::tunnel
+                                                        : ike::ipsec_mode::transport;
+    out.rekey_time = duration_cast<ms>(child.rekey_time);
+    out.life_time = duration_cast<ms>(child.life_time);
+    out.rekey_bytes = child.rekey_bytes, out.life_bytes = child.life_bytes;
+    out.rekey_packets = child.rekey_packets, out.life_packets = child.life_packets;
+    out.replay_window = child.replay_window;
+    return out;
+}
+
+std::expected<ike::ike_sa_config, std::string> translate_connection(
+    const config::connection_config& conn) {
+    if (auto ok = check_auth(conn); !ok) return std::unexpected(ok.error());
+    ike::ike_sa_config out;
+    out.name = conn.name;
+    auto local = translate_addrs(conn.local_addrs, false);
+    if (!local) return fail("local_addrs: " + local.error());
+    auto remote = translate_addrs(conn.remote_addrs, true);
+    if (!remote) return fail("remote_addrs: " + remote.error());
+    out.local_addrs = std::move(*local), out.remote_addrs = std::move(*remote);
+    out.remote_port = conn.remote_port;
+    out.proposals = conn.proposals;
+    auto local_id = translate_identity(conn.local.id);
+    if (!local_id) return fail("local.id: " + local_id.error());
+    auto remote_id = translate_identity(conn.remote.id);
+    if (!remote_id) return fail("remote.id: " + remote_id.error());
+    out.local_id = std::move(*local_id), out.remote_id = std::move(*remote_id);
+    out.dpd_delay = duration_cast<ms>(conn.dpd_delay);
+    out.rekey_time = duration_cast<ms>(conn.rekey_time);
+    if (auto ok = add_children(conn, out); !ok) return std::unexpected(ok.error());
+    return out;
+}
+
+translation translate(const config::config& cfg) {
+    translation out;
+    for (const auto& conn : cfg.connections) {
+        auto c = translate_connection(conn);
+        if (c) {
+            out.connections.push_back(std::make_shared<const ike::ike_sa_config>(std::move(*c)));
+        } else {
+            out.errors.push_back({conn.name, c.error()});
+        }
+    }
+    return out;
+}
+
+const ike::secret* config_psk_store::find(const ike::identity& local,
+                                          const ike::id_payload& remote) const {
+    config::identity l = config::identity::make_any();
+    if (!local.any) l.any = false, l.type = local.type, l.data = local.data;
+    config::identity r;
+    r.type = remote.type;
+    r.data = remote.data;
+    const auto* s = config::find_shared_secret(secrets_, l, r);
+    return s == nullptr ? nullptr : &s->psk;
+}
+
+}  // namespace ikev2d

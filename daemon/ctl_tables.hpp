@@ -1,0 +1,32 @@
+#pragma once
+// ikev2ctl's human output: the daemon's JSON responses (docs/control-protocol.md)
+// as aligned tables and swanctl-like SA blocks. Pure functions of the JSON, so
+// they are tested without a daemon; missing members print as "-", never throw.
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "daemon/control_protocol.hpp"
+
+namespace ikev2d::ctl {
+
+/// Columns padded to their widest cell, two blanks apart, a header line
+/// first; trailing blanks trimmed. Rows shorter than `header` are padded.
+std::string format_table(const std::vector<std::string>& header,
+                         const std::vector<std::vector<std::string>>& rows);
+
+/// `status`: key/value lines.
+std::string format_status(const nlohmann::json& body);
+
+/// `list-conns`: one table row per connection, then its children indented.
+std::string format_conns(const nlohmann::json& body);
+
+/// `list-sas`: one block per IKE_SA, as `swanctl --list-sas` prints them,
+/// with each CHILD_SA's SPIs, selectors and traffic counters.
+std::string format_sas(const nlohmann::json& body);
+
+/// The human output for any successful response to `cmd`.
+std::string format_response(control::command cmd, const nlohmann::json& body);
+
+}  // namespace ikev2d::ctl

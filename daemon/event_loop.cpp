@@ -1,0 +1,510 @@
+#include "daemon/event_loop.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "daemon/address_conv.hpp"
+#include "daemon/command_handler.hpp"
+#include "daemon/config/config_loader.hpp"
+#include "daemon/logging.hpp"
+#include "daemon/nat_t_marker.hpp"
+#include "daemon/sd_notify.hpp"
+#include "daemon/version.hpp"
+
+namespace ikev2d {
+namespace {
+
+namespace asio = boost::asio;
+using logging::subsystem;
+
+spdlog::logger& log(subsystem s) {
+    return logging::get(s);
+}
+
+ike::engine_settings settings_for(const config::config& cfg) {
+    ike::engine_settings s;
+    s.natt_port = cfg.daemon.natt_port;
+    return s;
+}
+
+std::vector<ike::ip_addr> listen_addresses(const config::config& cfg) {
+    std::vector<ike::ip_addr> out;
+    for (const auto& a : cfg.daemon.listen) out.push_back(to_ike(a));
+    if (out.empty()) out = {ike::ip_addr{}, ike::ip_addr{.ipv6 = true, .bytes = {}}};
+    return out;
+}
+
+const char* event_name(ike::sa_event::kind k) {
+    switch (k) {
+        case ike::sa_event::kind::ike_up:
+            return "IKE_SA established";
+        case ike::sa_event::kind::ike_down:
+            return "IKE_SA deleted";
+        case ike::sa_event::kind::child_up:
+            return "CHILD_SA installed";
+        case ike::sa_event::kind::child_down:
+            return "CHILD_SA deleted";
+        case ike::sa_event::kind::failed:
+            return "failed";
+    }
+    return "?";
+}
+
+}  // namespace
+
+event_loop::event_loop(asio::io_context& io, config::config cfg, loop_options options,
+                       std::unique_ptr<xfrm::kernel_backend> kernel,
+                       std::optional<xfrm::event_socket> events)
+    : io_(io),
+      cfg_(std::move(cfg)),
+      options_(std::move(options)),
+      kernel_(std::move(kernel)),
+      adapter_(*kernel_, default_ownership()),
+      psks_(cfg_.secrets),
+      engine_(std::make_unique<ike::engine>(settings_for(cfg_), rng_, psks_)),
+      events_(std::move(events)),
+      timer_(io),
+      keepalive_timer_(io),
+      watchdog_timer_(io),
+      stop_timer_(io),
+      signals_(
+          io, [this](int) { stop(); }, [this] { (void)reload(); }) {}
+
+event_loop::~event_loop() = default;
+
+std::expected<void, std::string> event_loop::start() {
+    flush_stale();
+    if (auto ok = open_sockets(); !ok) return ok;
+    if (auto ok = open_control(); !ok) return ok;
+    if (events_) {
+        events_fd_.emplace(io_, ::dup(events_->fd()));
+        wait_xfrm();
+    }
+    load_connections();
+    install_traps(all_names());
+    start_connections(all_names());
+    keepalive_tick();
+    if (const auto interval = systemd::watchdog_ping_interval()) watchdog_tick(*interval);
+    const auto n = cfg_.connections.size();
+    systemd::notify_ready("loaded " + std::to_string(n) + " connection" + (n == 1 ? "" : "s"));
+    log(subsystem::dmn)
+        .info("ikev2d {} started, {} connections from {}", version, n,
+              options_.config_path.string());
+    return {};
+}
+
+void event_loop::flush_stale() {
+    const auto report = kernel_->flush_owned();
+    if (!report) {
+        log(subsystem::knl).warn("cannot remove stale kernel state: {}", report.error().message());
+        return;
+    }
+    if (report->sas_deleted + report->policies_deleted > 0) {
+        log(subsystem::knl)
+            .info("removed {} stale SAs and {} stale policies of ours", report->sas_deleted,
+                  report->policies_deleted);
+    }
+    for (const auto& f : report->failures) log(subsystem::knl).warn("flush: {}", f.message());
+}
+
+std::expected<void, std::string> event_loop::open_sockets() {
+    auto handler = [this](const ike::socket_address& l, const ike::socket_address& r,
+                          ike::bytes_view m) { on_datagram(l, r, m); };
+    for (const auto& addr : listen_addresses(cfg_)) {
+        for (auto [port, kind] : {std::pair{cfg_.daemon.ike_port, port_kind::ike},
+                                  std::pair{cfg_.daemon.natt_port, port_kind::natt}}) {
+            auto s = udp_socket::open(io_, addr, port, kind, handler);
+            if (!s) return std::unexpected(s.error());
+            log(subsystem::net).info("listening on {}", ike::to_string((*s)->bound()));
+            sockets_.push_back(std::move(*s));
+        }
+    }
+    return {};
+}
+
+std::expected<void, std::string> event_loop::open_control() {
+    auto server =
+        control::control_server::open(io_, options_.control_socket, make_command_handler(*this));
+    if (!server) return std::unexpected(server.error());
+    control_ = std::move(*server);
+    log(subsystem::dmn).info("control socket {}", options_.control_socket.string());
+    return {};
+}
+
+std::vector<std::string> event_loop::all_names() const {
+    std::vector<std::string> out;
+    for (const auto& c : cfg_.connections) out.push_back(c.name);
+    return out;
+}
+
+void event_loop::load_connections() {
+    auto t = translate(cfg_);
+    for (const auto& e : t.errors)
+        log(subsystem::cfg).error("{} (connection not loaded)", e.to_string());
+    engine_->set_connections(std::move(t.connections));
+}
+
+void event_loop::install_traps(const std::vector<std::string>& names) {
+    for (const auto& conn : cfg_.connections) {
+        if (std::ranges::find(names, conn.name) == names.end()) continue;
+        auto translated = translate_connection(conn);
+        if (!translated) continue;
+        for (std::size_t i = 0; i < conn.children.size(); ++i) {
+            if (conn.children[i].start_action != config::child_action::trap) continue;
+            if (translated->local_addrs.empty() || translated->remote_addrs.empty()) {
+                log(subsystem::cfg)
+                    .error("{}/{}: a trap needs local_addrs and remote_addrs", conn.name,
+                           conn.children[i].name);
+                continue;
+            }
+            const auto& child = translated->children[i];
+            trap_spec trap{conn.name,
+                           child.name,
+                           translated->local_addrs.front(),
+                           translated->remote_addrs.front(),
+                           child.local_ts,
+                           child.remote_ts,
+                           child.mode};
+            if (auto ok = adapter_.install_trap(trap); !ok) {
+                log(subsystem::knl)
+                    .error("{}/{}: installing trap policies failed: {}", conn.name, child.name,
+                           ok.error());
+            } else {
+                log(subsystem::knl).info("{}/{}: trap policies installed", conn.name, child.name);
+            }
+        }
+    }
+}
+
+void event_loop::start_connections(const std::vector<std::string>& names) {
+    for (const auto& conn : cfg_.connections) {
+        if (std::ranges::find(names, conn.name) == names.end()) continue;
+        const auto starts = std::ranges::count_if(conn.children, [](const auto& c) {
+            return c.start_action == config::child_action::start;
+        });
+        if (starts == 0) continue;
+        if (starts == static_cast<std::ptrdiff_t>(conn.children.size())) {
+            (void)initiate(conn.name, "");
+            continue;
+        }
+        for (const auto& c : conn.children) {
+            if (c.start_action == config::child_action::start) (void)initiate(conn.name, c.name);
+        }
+    }
+}
+
+std::expected<ike::ike_sa_id, std::string> event_loop::initiate(const std::string& conn,
+                                                                const std::string& child) {
+    auto id = engine_->initiate(ike::clock::now(), conn, child);
+    drain();
+    if (!id) {
+        log(subsystem::ike)
+            .error("initiating {}{}{} failed: {}", conn, child.empty() ? "" : "/", child,
+                   id.error().message);
+        return std::unexpected(id.error().message);
+    }
+    log(subsystem::ike).info("{} initiating", context(*id));
+    return *id;
+}
+
+std::expected<void, std::string> event_loop::terminate(ike::ike_sa_id id) {
+    auto ok = engine_->terminate(ike::clock::now(), id);
+    drain();
+    if (!ok) return std::unexpected(ok.error().message);
+    return {};
+}
+
+void event_loop::on_datagram(const ike::socket_address& local, const ike::socket_address& remote,
+                             ike::bytes_view message) {
+    log(subsystem::net)
+        .debug("received {} bytes from {} to {}", message.size(), ike::to_string(remote),
+               ike::to_string(local));
+    engine_->receive(ike::clock::now(), local, remote, message);
+    drain();
+}
+
+void event_loop::drain() {
+    while (auto out = engine_->poll_output()) carry_out(std::move(*out));
+    arm_timer();
+    if (stopping_ && engine_->list_sas().empty()) finish_stop();
+}
+
+void event_loop::carry_out(ike::output out) {
+    std::visit(
+        [this](auto& o) {
+            using T = std::decay_t<decltype(o)>;
+            if constexpr (std::is_same_v<T, ike::send_datagram>) send(o);
+            if constexpr (std::is_same_v<T, ike::install_child_sa>) install(o);
+            if constexpr (std::is_same_v<T, ike::remove_child_sa>) remove(o);
+            if constexpr (std::is_same_v<T, ike::sa_event>) log_event(o);
+        },
+        out);
+}
+
+udp_socket* event_loop::socket_for(const ike::socket_address& local) {
+    udp_socket* wildcard = nullptr;
+    for (auto& s : sockets_) {
+        if (s->bound().port != local.port || s->bound().ip.ipv6 != local.ip.ipv6) continue;
+        if (s->bound().ip == local.ip) return s.get();
+        if (is_unspecified(s->bound().ip)) wildcard = s.get();
+    }
+    return wildcard;
+}
+
+void event_loop::send(const ike::send_datagram& d) {
+    auto* s = socket_for(d.local);
+    if (s == nullptr) {
+        log(subsystem::net)
+            .warn("no socket for {} (sending to {})", ike::to_string(d.local),
+                  ike::to_string(d.remote));
+        return;
+    }
+    if (!s->send(d.local, d.remote, d.data)) {
+        log(subsystem::net).warn("sending to {} failed", ike::to_string(d.remote));
+        return;
+    }
+    log(subsystem::net)
+        .debug("sent {} bytes from {} to {}", d.data.size(), ike::to_string(d.local),
+               ike::to_string(d.remote));
+}
+
+void event_loop::install(const ike::install_child_sa& req) {
+    const auto now = ike::clock::now();
+    auto ok = adapter_.install(req);
+    if (!ok) {
+        ++kernel_failures_;
+        log(subsystem::knl)
+            .error("{} installing CHILD_SA {} #{} failed: {}", context(req.ike), req.name,
+                   req.child, ok.error());
+        engine_->on_kernel_result(now, req.ike, req.child, false, ok.error());
+        return;
+    }
+    log(subsystem::chd)
+        .info("{} CHILD_SA {} #{} installed, SPIs {:08x}_i {:08x}_o, {} === {}", context(req.ike),
+              req.name, req.child, req.spi_in, req.spi_out, ike::to_string(req.local_ts),
+              ike::to_string(req.remote_ts));
+    engine_->on_kernel_result(now, req.ike, req.child, true, {});
+}
+
+void event_loop::remove(const ike::remove_child_sa& req) {
+    if (auto ok = adapter_.remove(req); !ok) {
+        ++kernel_failures_;
+        log(subsystem::knl)
+            .warn("{} removing CHILD_SA #{} failed: {}", context(req.ike), req.child, ok.error());
+        return;
+    }
+    log(subsystem::chd)
+        .info("{} CHILD_SA #{} removed, SPIs {:08x}_i {:08x}_o", context(req.ike), req.child,
+              req.spi_in, req.spi_out);
+}
+
+void event_loop::log_event(const ike::sa_event& ev) {
+    const bool child =
+        ev.what == ike::sa_event::kind::child_up || ev.what == ike::sa_event::kind::child_down;
+    auto& l = log(child ? subsystem::chd : subsystem::ike);
+    const auto level =
+        ev.what == ike::sa_event::kind::failed ? spdlog::level::warn : spdlog::level::info;
+    l.log(level, "{} {}{}{}", context(ev.ike), event_name(ev.what), ev.reason.empty() ? "" : ": ",
+          ev.reason);
+    if (ev.what == ike::sa_event::kind::ike_down) contexts_.erase(ev.ike);
+}
+
+std::string event_loop::context(ike::ike_sa_id id) {
+    for (const auto& sa : engine_->list_sas()) {
+        if (sa.id == id)
+            return contexts_[id] = logging::sa_context(sa.connection, id, sa.remote.ip);
+    }
+    const auto it = contexts_.find(id);
+    return it != contexts_.end() ? it->second : "[#" + std::to_string(id) + "]";
+}
+
+void event_loop::arm_timer() {
+    const auto deadline = engine_->next_deadline();
+    if (!deadline) {
+        timer_.cancel();
+        return;
+    }
+    timer_.expires_at(*deadline);
+    timer_.async_wait([this](boost::system::error_code ec) {
+        if (ec) return;  // re-armed or cancelled
+        engine_->on_timer(ike::clock::now());
+        drain();
+    });
+}
+
+void event_loop::wait_xfrm() {
+    events_fd_->async_wait(asio::posix::stream_descriptor::wait_read,
+                           [this](boost::system::error_code ec) {
+                               if (ec) return;
+                               on_xfrm_events();
+                               wait_xfrm();
+                           });
+}
+
+void event_loop::on_xfrm_events() {
+    auto batch = events_->read_pending();
+    if (!batch) {
+        log(subsystem::knl).warn("reading XFRM events failed: {}", batch.error().message());
+        return;
+    }
+    if (batch->overflowed) log(subsystem::knl).warn("XFRM event queue overflowed, events lost");
+    for (const auto& ev : batch->events) {
+        if (const auto* a = std::get_if<xfrm::acquire_event>(&ev)) {
+            handle_acquire(a->reqid);
+        } else if (const auto* e = std::get_if<xfrm::expire_event>(&ev)) {
+            log(subsystem::knl)
+                .info("{} expire of SA {:08x} (reqid {:#x})", e->hard ? "hard" : "soft", e->sa.spi,
+                      e->sa.reqid);
+        } else if (const auto* m = std::get_if<xfrm::mapping_event>(&ev)) {
+            log(subsystem::knl)
+                .info("NAT mapping of SA {:08x} changed to {}[{}]", m->id.spi,
+                      m->new_src.to_string(), m->new_src_port);
+        }
+    }
+}
+
+void event_loop::handle_acquire(std::uint32_t reqid) {
+    const auto* trap = adapter_.trap_for_reqid(reqid);
+    if (trap == nullptr) {
+        log(subsystem::knl).debug("ACQUIRE for reqid {:#x} without a trap, ignored", reqid);
+        return;
+    }
+    log(subsystem::knl).info("ACQUIRE for {}/{}", trap->connection, trap->child);
+    const auto conn = trap->connection, child = trap->child;  // the trap may go away
+    (void)initiate(conn, child);
+}
+
+void event_loop::keepalive_tick() {
+    const auto keepalive = nat_keepalive_datagram();
+    for (const auto& sa : engine_->list_sas()) {
+        if (!sa.nat_local || sa.state != "established") continue;
+        if (auto* s = socket_for(sa.local); s != nullptr)
+            s->send_raw(sa.local, sa.remote, keepalive);
+    }
+    keepalive_timer_.expires_after(nat_keepalive_interval);
+    keepalive_timer_.async_wait([this](boost::system::error_code ec) {
+        if (!ec) keepalive_tick();
+    });
+}
+
+void event_loop::watchdog_tick(std::chrono::microseconds interval) {
+    systemd::notify_watchdog();
+    watchdog_timer_.expires_after(interval);
+    watchdog_timer_.async_wait([this, interval](boost::system::error_code ec) {
+        if (!ec) watchdog_tick(interval);
+    });
+}
+
+void event_loop::stop() {
+    if (stopping_) {
+        finish_stop();
+        return;
+    }
+    stopping_ = true;
+    systemd::notify_stopping();
+    log(subsystem::dmn).info("shutting down: deleting {} IKE_SAs", engine_->list_sas().size());
+    const auto now = ike::clock::now();
+    for (const auto& sa : engine_->list_sas()) (void)engine_->terminate(now, sa.id);
+    stop_timer_.expires_after(shutdown_grace);
+    stop_timer_.async_wait([this](boost::system::error_code ec) {
+        if (!ec) finish_stop();
+    });
+    drain();
+}
+
+void event_loop::finish_stop() {
+    if (finished_) return;
+    finished_ = true;
+    const auto report = kernel_->flush_owned();
+    if (report) {
+        log(subsystem::knl)
+            .info("removed {} SAs and {} policies", report->sas_deleted, report->policies_deleted);
+    } else {
+        log(subsystem::knl).error("flushing our kernel state failed: {}", report.error().message());
+    }
+    adapter_.clear();
+    control_.reset();
+    signals_.cancel();
+    io_.stop();
+}
+
+std::expected<reload_plan, std::string> event_loop::reload() {
+    systemd::notify_reloading();
+    auto next = config::load_config_file(options_.config_path);
+    if (!next) {
+        for (const auto& e : next.error()) log(subsystem::cfg).error("{}", e.to_string());
+        systemd::notify_ready("reload failed, running the previous configuration");
+        return std::unexpected("configuration not reloaded: " +
+                               std::to_string(next.error().size()) + " error(s), see the log");
+    }
+    for (const auto& w : next->warnings) log(subsystem::cfg).warn("{}", w.to_string());
+    const auto plan = plan_reload(cfg_, *next);
+    apply_reload(std::move(*next), plan);
+    log(subsystem::cfg)
+        .info("reloaded: {} added, {} removed, {} changed, {} unchanged", plan.added.size(),
+              plan.removed.size(), plan.changed.size(), plan.unchanged.size());
+    systemd::notify_ready("reloaded, " + std::to_string(cfg_.connections.size()) + " connections");
+    return plan;
+}
+
+void event_loop::teardown(const std::string& conn) {
+    const auto now = ike::clock::now();
+    for (const auto& sa : engine_->list_sas()) {
+        if (sa.connection == conn) (void)engine_->terminate(now, sa.id);
+    }
+    for (const auto& trap : adapter_.traps()) {
+        if (trap.connection == conn) adapter_.remove_trap(trap.connection, trap.child);
+    }
+}
+
+void event_loop::apply_reload(config::config next, const reload_plan& plan) {
+    for (const auto& name : plan.removed) teardown(name);
+    for (const auto& name : plan.changed) teardown(name);
+    if (next.daemon.listen != cfg_.daemon.listen || next.daemon.ike_port != cfg_.daemon.ike_port ||
+        next.daemon.natt_port != cfg_.daemon.natt_port ||
+        next.daemon.control_socket != cfg_.daemon.control_socket) {
+        log(subsystem::cfg).warn("daemon.listen, ports and control_socket take effect on restart");
+    }
+    logging::apply_levels(next.daemon.log);
+    psks_.replace(next.secrets);
+    cfg_ = std::move(next);
+    load_connections();
+    std::vector<std::string> fresh = plan.added;
+    fresh.insert(fresh.end(), plan.changed.begin(), plan.changed.end());
+    install_traps(fresh);
+    start_connections(fresh);
+    drain();
+}
+
+nlohmann::json event_loop::status() const {
+    nlohmann::json listen = nlohmann::json::array();
+    std::uint64_t esp_dropped = 0, keepalives = 0, malformed = 0, send_errors = 0;
+    for (const auto& s : sockets_) {
+        listen.push_back(ike::to_string(s->bound()));
+        esp_dropped += s->counters().esp_dropped, keepalives += s->counters().keepalives;
+        malformed += s->counters().malformed, send_errors += s->counters().send_errors;
+    }
+    const auto& c = engine_->counters();
+    return {
+        {"version", version},
+        {"pid", ::getpid()},
+        {"uptime",
+         std::chrono::duration_cast<std::chrono::seconds>(ike::clock::now() - started_).count()},
+        {"config", options_.config_path.string()},
+        {"listen", std::move(listen)},
+        {"ike_sas", c.ike_sas},
+        {"half_open", c.half_open},
+        {"counters",
+         {{"dropped_malformed", c.dropped_malformed},
+          {"dropped_unknown_spi", c.dropped_unknown_spi},
+          {"dropped_integrity", c.dropped_integrity},
+          {"retransmits", c.retransmits},
+          {"udp_esp_dropped", esp_dropped},
+          {"udp_keepalives_received", keepalives},
+          {"udp_malformed", malformed},
+          {"udp_send_errors", send_errors},
+          {"kernel_failures", kernel_failures_}}}};
+}
+
+}  // namespace ikev2d

@@ -1,0 +1,141 @@
+#pragma once
+// The daemon's event loop: one Asio io_context thread owns the engine and
+// every adapter around it (STYLE point 10). Inputs — datagrams on the UDP
+// sockets, the engine's timer, XFRM events, control requests, signals — are
+// turned into engine calls; after each one the engine's outputs are drained
+// and carried out (send, kernel install/remove, log).
+//
+//   udp_socket ──receive──▶ ┌────────┐ ──send_datagram──▶ udp_socket
+//   steady_timer ─on_timer▶ │ engine │ ──install/remove─▶ kernel_adapter ─▶ libxfrm
+//   xfrm events ─initiate─▶ │        │ ──sa_event───────▶ log
+//   control/signals ──────▶ └────────┘
+#include <chrono>
+#include <cstdint>
+#include <expected>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <nlohmann/json.hpp>
+
+#include "daemon/config/config.hpp"
+#include "daemon/config_translate.hpp"
+#include "daemon/control_server.hpp"
+#include "daemon/kernel_adapter.hpp"
+#include "daemon/reload_plan.hpp"
+#include "daemon/signals.hpp"
+#include "daemon/udp_socket.hpp"
+#include "libike/crypto/random_source.hpp"
+#include "libike/engine/engine.hpp"
+#include "libxfrm/event_socket.hpp"
+#include "libxfrm/kernel_backend.hpp"
+
+namespace ikev2d {
+
+/// How long shutdown waits for the peers to acknowledge our deletes.
+inline constexpr std::chrono::seconds shutdown_grace{3};
+/// NAT keepalive interval (RFC 3948 §2.3; charon's default).
+inline constexpr std::chrono::seconds nat_keepalive_interval{20};
+
+struct loop_options {
+    std::filesystem::path config_path;
+    std::filesystem::path control_socket;  ///< from the config unless overridden
+};
+
+class event_loop {
+  public:
+    /// Takes the loaded config and the kernel backend; nothing is opened yet.
+    event_loop(boost::asio::io_context& io, config::config cfg, loop_options options,
+               std::unique_ptr<xfrm::kernel_backend> kernel,
+               std::optional<xfrm::event_socket> events);
+    ~event_loop();
+    event_loop(const event_loop&) = delete;
+    event_loop& operator=(const event_loop&) = delete;
+
+    /// Removes our stale kernel state, binds the sockets, opens the control
+    /// socket, gives the engine its connections, installs traps, starts
+    /// start_action=start connections and tells systemd READY=1.
+    /// Errors (start-up failures, as text): flush, socket or control socket
+    /// failures.
+    std::expected<void, std::string> start();
+
+    /// Begins the shutdown: every IKE_SA is deleted, and after the peers
+    /// answered (or shutdown_grace passed) our kernel state is flushed and
+    /// the io_context stopped. A second call finishes at once.
+    void stop();
+
+    /// Re-reads the config file and applies it (see reload_plan.hpp).
+    /// Errors: the new file does not load (the running config stays).
+    std::expected<reload_plan, std::string> reload();
+
+    // ---- for the control commands (command_handler.hpp) ------------------
+    ike::engine& engine() { return *engine_; }
+    const config::config& current_config() const { return cfg_; }
+    kernel_adapter& kernel() { return adapter_; }
+    /// Status members: version, pid, uptime, config, listen, counters.
+    nlohmann::json status() const;
+    /// Starts connection/child now. Errors: the engine's refusal.
+    std::expected<ike::ike_sa_id, std::string> initiate(const std::string& conn,
+                                                        const std::string& child);
+    /// Deletes one IKE_SA. Errors: the engine's refusal (unknown id).
+    std::expected<void, std::string> terminate(ike::ike_sa_id id);
+    /// Drains and carries out the engine's outputs, then re-arms the timer.
+    void drain();
+
+  private:
+    std::expected<void, std::string> open_sockets();
+    std::expected<void, std::string> open_control();
+    void flush_stale();
+    void load_connections();
+    void install_traps(const std::vector<std::string>& names);
+    void start_connections(const std::vector<std::string>& names);
+    void on_datagram(const ike::socket_address& local, const ike::socket_address& remote,
+                     ike::bytes_view message);
+    void carry_out(ike::output out);
+    void send(const ike::send_datagram& d);
+    void install(const ike::install_child_sa& req);
+    void remove(const ike::remove_child_sa& req);
+    void log_event(const ike::sa_event& ev);
+    std::string context(ike::ike_sa_id id);
+    udp_socket* socket_for(const ike::socket_address& local);
+    void arm_timer();
+    void wait_xfrm();
+    void on_xfrm_events();
+    void handle_acquire(std::uint32_t reqid);
+    void keepalive_tick();
+    void watchdog_tick(std::chrono::microseconds interval);
+    void finish_stop();
+    void apply_reload(config::config next, const reload_plan& plan);
+    void teardown(const std::string& conn);
+    std::vector<std::string> all_names() const;
+
+    boost::asio::io_context& io_;
+    config::config cfg_;
+    loop_options options_;
+    std::unique_ptr<xfrm::kernel_backend> kernel_;
+    kernel_adapter adapter_;
+    config_psk_store psks_;
+    ike::openssl_random rng_;
+    std::unique_ptr<ike::engine> engine_;
+    std::vector<std::unique_ptr<udp_socket>> sockets_;
+    std::optional<xfrm::event_socket> events_;
+    std::optional<boost::asio::posix::stream_descriptor> events_fd_;
+    boost::asio::steady_timer timer_, keepalive_timer_, watchdog_timer_, stop_timer_;
+    std::unique_ptr<control::control_server> control_;
+    signal_watch signals_;
+    ike::time_point started_ = ike::clock::now();
+    bool stopping_ = false;
+    bool finished_ = false;
+    std::uint64_t kernel_failures_ = 0;
+    /// Log context of IKE_SAs seen so far, so lines about an IKE_SA the
+    /// engine already forgot (its deletion) still name it.
+    std::map<ike::ike_sa_id, std::string> contexts_;
+};
+
+}  // namespace ikev2d

@@ -1,0 +1,201 @@
+#include "daemon/kernel_adapter.hpp"
+
+#include <cerrno>
+
+#include "daemon/kernel_translate.hpp"
+
+namespace ikev2d {
+namespace {
+
+bool is_missing(const xfrm::kernel_error& e) {
+    return e.value() == ESRCH || e.value() == ENOENT;
+}
+
+std::vector<xfrm::kernel_change> set_policies(const std::vector<xfrm::selector>& sels,
+                                              const ike::ip_addr& local, const ike::ip_addr& remote,
+                                              ike::ipsec_mode mode, std::uint32_t reqid) {
+    std::vector<xfrm::kernel_change> out;
+    for (const auto& sel : sels) {
+        auto p = policy_changes(sel, local, remote, mode, reqid);
+        out.insert(out.end(), p.begin(), p.end());
+    }
+    return out;
+}
+
+}  // namespace
+
+ike::ts_range host_range(const ike::ip_addr& addr) {
+    ike::ts_range r;
+    r.ipv6 = addr.ipv6;
+    r.start = addr.bytes;
+    r.end = addr.bytes;
+    return r;
+}
+
+xfrm::ownership default_ownership() {
+    xfrm::ownership o;
+    o.reqid_min = 0x4b450001;
+    o.reqid_max = 0x4b45ffff;
+    return o;
+}
+
+std::string policy_set_key(const std::string& name, const std::vector<ike::ts_range>& local,
+                           const std::vector<ike::ts_range>& remote) {
+    return name + " " + ike::to_string(local) + " === " + ike::to_string(remote);
+}
+
+std::optional<std::uint32_t> kernel_adapter::next_reqid() {
+    const std::uint32_t span = owned_.reqid_max - owned_.reqid_min + 1;
+    for (std::uint32_t i = 0; i < span; ++i) {
+        last_reqid_ = last_reqid_ < owned_.reqid_min || last_reqid_ >= owned_.reqid_max
+                          ? owned_.reqid_min
+                          : last_reqid_ + 1;
+        bool used = false;
+        for (const auto& [key, set] : sets_) used = used || set.reqid == last_reqid_;
+        if (!used) return last_reqid_;
+    }
+    return std::nullopt;
+}
+
+std::expected<std::string, std::string> kernel_adapter::acquire_set(
+    const std::string& name, const std::vector<ike::ts_range>& local,
+    const std::vector<ike::ts_range>& remote, ike::ipsec_mode mode) {
+    const auto key = policy_set_key(name, local, remote);
+    auto it = sets_.find(key);
+    if (it == sets_.end()) {
+        const auto reqid = next_reqid();
+        if (!reqid) return std::unexpected("no free reqid in ikev2d's range");
+        policy_set set;
+        set.reqid = *reqid;
+        set.out_selectors = outbound_selectors(local, remote);
+        set.mode = mode;
+        it = sets_.emplace(key, std::move(set)).first;
+    }
+    return key;
+}
+
+void kernel_adapter::release_set(const std::string& key, bool trap) {
+    const auto it = sets_.find(key);
+    if (it == sets_.end()) return;
+    auto& set = it->second;
+    if (trap) {
+        set.trap = false;
+        set.trap_info.reset();
+    } else if (set.users > 0) {
+        --set.users;
+    }
+    if (set.users > 0 || set.trap) return;
+    std::vector<xfrm::kernel_change> deletes;
+    for (const auto& sel : set.out_selectors) {
+        auto d = policy_deletes(sel, set.mode);
+        deletes.insert(deletes.end(), d.begin(), d.end());
+    }
+    (void)apply_all(deletes, true);
+    sets_.erase(it);
+}
+
+std::expected<void, std::string> kernel_adapter::apply_all(
+    const std::vector<xfrm::kernel_change>& changes, bool ignore_missing) {
+    if (changes.empty()) return {};
+    const auto results = kernel_.apply(changes);
+    for (const auto& r : results) {
+        if (!r && !(ignore_missing && is_missing(r.error())))
+            return std::unexpected(r.error().message());
+    }
+    return {};
+}
+
+std::expected<void, std::string> kernel_adapter::install(const ike::install_child_sa& req) {
+    auto key = acquire_set(req.name, req.local_ts, req.remote_ts, req.mode);
+    if (!key) return std::unexpected(key.error());
+    auto& set = sets_[*key];
+    ++set.users;
+    auto changes = sa_changes(req, set.reqid);
+    if (!changes) {
+        release_set(*key, false);
+        return std::unexpected(changes.error());
+    }
+    auto policies =
+        set_policies(set.out_selectors, req.local.ip, req.remote.ip, req.mode, set.reqid);
+    changes->insert(changes->end(), policies.begin(), policies.end());
+    const auto in = inbound_sa_id(req.local.ip, req.spi_in);
+    const auto out = outbound_sa_id(req.remote.ip, req.spi_out);
+    if (auto ok = apply_all(*changes, false); !ok) {
+        (void)apply_all({xfrm::sa_delete{in}, xfrm::sa_delete{out}}, true);
+        release_set(*key, false);
+        return ok;
+    }
+    children_[req.child] = installed_child{*key, in, out};
+    return {};
+}
+
+std::expected<void, std::string> kernel_adapter::remove(const ike::remove_child_sa& req) {
+    const auto it = children_.find(req.child);
+    if (it == children_.end()) return {};
+    const auto child = it->second;
+    children_.erase(it);
+    // Outbound first: traffic stops being sent on an SA the peer is deleting.
+    auto ok = apply_all({xfrm::sa_delete{child.out}, xfrm::sa_delete{child.in}}, true);
+    release_set(child.key, false);
+    return ok;
+}
+
+std::expected<void, std::string> kernel_adapter::install_trap(const trap_spec& trap) {
+    const auto local = trap.local_ts.empty() ? std::vector{host_range(trap.local)} : trap.local_ts;
+    const auto remote =
+        trap.remote_ts.empty() ? std::vector{host_range(trap.remote)} : trap.remote_ts;
+    auto key = acquire_set(trap.connection + "/" + trap.child, local, remote, trap.mode);
+    if (!key) return std::unexpected(key.error());
+    auto& set = sets_[*key];
+    if (set.out_selectors.empty()) {
+        sets_.erase(*key);
+        return std::unexpected("trap needs traffic selectors");
+    }
+    set.trap = true;
+    set.trap_info = trap;
+    auto ok = apply_all(
+        set_policies(set.out_selectors, trap.local, trap.remote, trap.mode, set.reqid), false);
+    if (!ok) release_set(*key, true);
+    return ok;
+}
+
+void kernel_adapter::remove_trap(const std::string& connection, const std::string& child) {
+    for (const auto& [key, set] : sets_) {
+        if (set.trap_info && set.trap_info->connection == connection &&
+            set.trap_info->child == child) {
+            release_set(std::string(key), true);
+            return;
+        }
+    }
+}
+
+const trap_spec* kernel_adapter::trap_for_reqid(std::uint32_t reqid) const {
+    for (const auto& [key, set] : sets_) {
+        if (set.reqid == reqid && set.trap_info) return &*set.trap_info;
+    }
+    return nullptr;
+}
+
+std::vector<trap_spec> kernel_adapter::traps() const {
+    std::vector<trap_spec> out;
+    for (const auto& [key, set] : sets_) {
+        if (set.trap_info) out.push_back(*set.trap_info);
+    }
+    return out;
+}
+
+std::optional<child_usage> kernel_adapter::usage(ike::child_sa_id child) {
+    const auto it = children_.find(child);
+    if (it == children_.end()) return std::nullopt;
+    const auto in = kernel_.get_sa(it->second.in);
+    const auto out = kernel_.get_sa(it->second.out);
+    if (!in || !out) return std::nullopt;
+    return child_usage{in->usage.bytes, in->usage.packets, out->usage.bytes, out->usage.packets};
+}
+
+void kernel_adapter::clear() {
+    sets_.clear();
+    children_.clear();
+}
+
+}  // namespace ikev2d

@@ -1,0 +1,113 @@
+#pragma once
+// Carries out the engine's kernel requests through libxfrm and remembers
+// what it installed: reqids (one per connection/child and selector set,
+// shared by rekeyed CHILD_SAs and trap policies), the SAs of each CHILD_SA
+// (for usage counters and removal) and which policies are still needed.
+// Works on any xfrm::kernel_backend, so tests pass a recording fake.
+#include <cstdint>
+#include <expected>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "libike/engine/outputs.hpp"
+#include "libxfrm/kernel_backend.hpp"
+#include "libxfrm/ownership.hpp"
+
+namespace ikev2d {
+
+/// The reqids ikev2d tags its kernel state with (xfrm::ownership). Until
+/// the config has a setting for it, this fixed range ("KE" in the high half)
+/// stays clear of strongSwan's and libreswan's, which count up from 1.
+xfrm::ownership default_ownership();
+
+/// Traffic counters of one CHILD_SA, from the kernel.
+struct child_usage {
+    std::uint64_t bytes_in = 0, packets_in = 0, bytes_out = 0, packets_out = 0;
+};
+
+/// A trap (start_action trap): policies without SAs; the kernel's ACQUIRE
+/// for their reqid starts `connection`/`child`.
+struct trap_spec {
+    std::string connection, child;
+    ike::ip_addr local, remote;  ///< tunnel endpoints
+    std::vector<ike::ts_range> local_ts, remote_ts;
+    ike::ipsec_mode mode = ike::ipsec_mode::tunnel;
+};
+
+class kernel_adapter {
+  public:
+    kernel_adapter(xfrm::kernel_backend& kernel, const xfrm::ownership& owned)
+        : kernel_(kernel), owned_(owned) {}
+
+    /// Installs both SAs (inbound first) and the policies in one batch.
+    /// On failure whatever part was installed is removed again.
+    /// Errors: the algorithm has no kernel name, the reqid range is
+    /// exhausted, or the kernel's error for the first failed change.
+    std::expected<void, std::string> install(const ike::install_child_sa& req);
+
+    /// Removes both SAs; the policies too unless another CHILD_SA or a trap
+    /// still uses them. Unknown CHILD_SAs are ignored. Errors: the kernel's
+    /// error for the first failed change (SAs already gone are no error).
+    std::expected<void, std::string> remove(const ike::remove_child_sa& req);
+
+    /// Installs trap policies. Errors: no selectors, reqids exhausted, kernel errors.
+    std::expected<void, std::string> install_trap(const trap_spec& trap);
+
+    /// Removes the trap of connection/child (policies unless a CHILD_SA uses them).
+    void remove_trap(const std::string& connection, const std::string& child);
+
+    /// The trap an ACQUIRE with `reqid` belongs to, or nullptr.
+    const trap_spec* trap_for_reqid(std::uint32_t reqid) const;
+
+    /// Every trap, for reload.
+    std::vector<trap_spec> traps() const;
+
+    /// Kernel counters of an installed CHILD_SA; nullopt when unknown or the
+    /// kernel query fails.
+    std::optional<child_usage> usage(ike::child_sa_id child);
+
+    /// Forgets all state (after flush_owned at shutdown).
+    void clear();
+
+  private:
+    /// Policies shared by CHILD_SAs and traps with the same name and selectors.
+    struct policy_set {
+        std::uint32_t reqid = 0;
+        std::vector<xfrm::selector> out_selectors;
+        ike::ipsec_mode mode = ike::ipsec_mode::tunnel;
+        unsigned users = 0;
+        bool trap = false;
+        std::optional<trap_spec> trap_info;
+    };
+    struct installed_child {
+        std::string key;
+        xfrm::sa_id in, out;
+    };
+
+    std::expected<std::string, std::string> acquire_set(const std::string& name,
+                                                        const std::vector<ike::ts_range>& local,
+                                                        const std::vector<ike::ts_range>& remote,
+                                                        ike::ipsec_mode mode);
+    void release_set(const std::string& key, bool trap);
+    std::optional<std::uint32_t> next_reqid();
+    std::expected<void, std::string> apply_all(const std::vector<xfrm::kernel_change>& changes,
+                                               bool ignore_missing);
+
+    xfrm::kernel_backend& kernel_;
+    xfrm::ownership owned_;
+    std::uint32_t last_reqid_ = 0;
+    std::map<std::string, policy_set> sets_;
+    std::map<ike::child_sa_id, installed_child> children_;
+};
+
+/// A selector for exactly `addr` (charon's "dynamic" for traps).
+ike::ts_range host_range(const ike::ip_addr& addr);
+
+/// The key of a policy set: name plus the selectors, so different peers of
+/// one responder connection (other narrowed selectors) get their own reqid.
+std::string policy_set_key(const std::string& name, const std::vector<ike::ts_range>& local,
+                           const std::vector<ike::ts_range>& remote);
+
+}  // namespace ikev2d

@@ -1,0 +1,155 @@
+#include "daemon/config_translate.hpp"
+
+#include <gtest/gtest.h>
+
+#include "daemon/config/config_loader.hpp"
+#include "libike/proposal/proposal_string.hpp"
+
+namespace ikev2d {
+namespace {
+
+config::config load(std::string_view yaml) {
+    auto cfg = config::load_config_string(yaml, "test.yaml");
+    EXPECT_TRUE(cfg) << (cfg ? "" : cfg.error().front().to_string());
+    return cfg ? std::move(*cfg) : config::config{};
+}
+
+constexpr std::string_view site_to_site = R"(
+secrets:
+  - ids: [gw-a.example.org]
+    psk: "0x101112131415161718191a1b1c1d1e1f"
+  - ids: [gw-a.example.org, gw-b.example.org]
+    psk: "0x000102030405060708090a0b0c0d0e0f"
+connections:
+  a-to-b:
+    local_addrs: [10.1.0.1]
+    remote_addrs: [10.1.0.2, "fd00::2"]
+    remote_port: 4500
+    proposals: [aes256gcm16-prfsha384-x25519]
+    local: {auth: psk, id: gw-a.example.org}
+    remote: {auth: psk, id: gw-b.example.org}
+    dpd_delay: 30s
+    rekey_time: 2h
+    children:
+      net:
+        local_ts: [10.10.1.0/24, "fd00:1::/64"]
+        remote_ts: ["10.10.2.7[tcp/443]"]
+        esp_proposals: [aes128gcm16]
+        mode: transport
+        rekey_time: 10m
+        life_time: 11m
+        replay_window: 64
+      host:
+        start_action: trap
+)";
+
+TEST(config_translate, connection_fields) {
+    const auto cfg = load(site_to_site);
+    const auto c = translate_connection(cfg.connections.at(0));
+    ASSERT_TRUE(c) << c.error();
+    EXPECT_EQ(c->name, "a-to-b");
+    ASSERT_EQ(c->local_addrs.size(), 1u);
+    EXPECT_EQ(c->local_addrs[0], ike::ip_addr::v4(10, 1, 0, 1));
+    ASSERT_EQ(c->remote_addrs.size(), 2u);
+    EXPECT_TRUE(c->remote_addrs[1].ipv6);
+    EXPECT_EQ(c->remote_port, 4500);
+    ASSERT_EQ(c->proposals.size(), 1u);
+    EXPECT_EQ(ike::to_string(c->proposals[0]), "aes256gcm16-prfsha384-curve25519");
+    EXPECT_EQ(ike::to_string(c->local_id), "gw-a.example.org");
+    EXPECT_EQ(c->local_id.type, ike::id_type::fqdn);
+    EXPECT_EQ(ike::to_string(c->remote_id), "gw-b.example.org");
+    EXPECT_EQ(c->dpd_delay, std::chrono::seconds(30));
+    EXPECT_EQ(c->rekey_time, std::chrono::hours(2));
+}
+
+TEST(config_translate, children_selectors_and_lifetimes) {
+    const auto cfg = load(site_to_site);
+    const auto c = translate_connection(cfg.connections.at(0));
+    ASSERT_TRUE(c) << c.error();
+    ASSERT_EQ(c->children.size(), 2u);
+    const auto& net = c->children[0];
+    EXPECT_EQ(net.name, "net");
+    EXPECT_EQ(ike::to_string(net.local_ts), "[10.10.1.0/24, fd00:1::/64]");
+    EXPECT_EQ(ike::to_string(net.remote_ts), "[10.10.2.7/32[tcp/443]]");
+    EXPECT_EQ(net.mode, ike::ipsec_mode::transport);
+    EXPECT_EQ(net.rekey_time, std::chrono::minutes(10));
+    EXPECT_EQ(net.life_time, std::chrono::minutes(11));
+    EXPECT_EQ(net.replay_window, 64u);
+    ASSERT_EQ(net.esp_proposals.size(), 1u);
+    EXPECT_EQ(ike::to_string(net.esp_proposals[0]), "aes128gcm16-noesn");
+    // `dynamic` (the default) is the engine's empty list: the IKE addresses.
+    EXPECT_TRUE(c->children[1].local_ts.empty());
+    EXPECT_TRUE(c->children[1].remote_ts.empty());
+}
+
+TEST(config_translate, any_addresses_become_empty_lists) {
+    const auto cfg = load(R"(
+secrets: [{psk: "0x000102030405060708090a0b0c0d0e0f"}]
+connections:
+  rw:
+    local: {auth: psk}
+    remote: {auth: psk}
+    children: {net: {local_ts: [0.0.0.0/0]}}
+)");
+    const auto c = translate_connection(cfg.connections.at(0));
+    ASSERT_TRUE(c) << c.error();
+    EXPECT_TRUE(c->local_addrs.empty());
+    EXPECT_TRUE(c->remote_addrs.empty());
+    EXPECT_TRUE(c->remote_id.any);
+    EXPECT_EQ(ike::to_string(c->children[0].local_ts), "[0.0.0.0/0]");
+}
+
+TEST(config_translate, unsupported_settings_leave_the_connection_out) {
+    const auto cfg = load(R"(
+secrets: [{psk: "0x000102030405060708090a0b0c0d0e0f"}]
+connections:
+  prefix:
+    remote_addrs: [10.0.0.0/8]
+    local: {auth: psk}
+    remote: {auth: psk}
+  marked:
+    local: {auth: psk}
+    remote: {auth: psk}
+    children: {net: {mark_in: 42}}
+  mixed:
+    local: {auth: psk}
+    remote: {auth: psk}
+    children: {net: {local_ts: [dynamic, 10.0.0.0/8]}}
+  fine:
+    local: {auth: psk}
+    remote: {auth: psk}
+)");
+    const auto t = translate(cfg);
+    ASSERT_EQ(t.connections.size(), 1u);
+    EXPECT_EQ(t.connections[0]->name, "fine");
+    ASSERT_EQ(t.errors.size(), 3u);
+    EXPECT_EQ(t.errors[0].to_string(),
+              "connections.prefix: remote_addrs: address prefix 10.0.0.0/8 is not supported yet "
+              "(use %any or IP addresses)");
+    EXPECT_EQ(t.errors[1].to_string(),
+              "connections.marked: children.net: marks and interface ids are not supported yet");
+    EXPECT_EQ(t.errors[2].to_string(),
+              "connections.mixed: children.net: local_ts: 'dynamic' together with subnets is not "
+              "supported yet");
+}
+
+ike::id_payload fqdn(std::string_view name) {
+    return {ike::id_type::fqdn, ike::bytes(name.begin(), name.end())};
+}
+
+TEST(config_translate, psk_store_prefers_the_best_match) {
+    const auto cfg = load(site_to_site);
+    const config_psk_store store(cfg.secrets);
+    const auto local = ike::parse_identity("gw-a.example.org").value();
+    const auto* both = store.find(local, fqdn("gw-b.example.org"));
+    ASSERT_NE(both, nullptr);
+    EXPECT_EQ(both->view()[0], 0x00);  // the later entry naming both identities wins
+    const auto* one = store.find(local, fqdn("gw-c.example.org"));
+    ASSERT_NE(one, nullptr);
+    EXPECT_EQ(one->view()[0], 0x10);  // a tie on the local identity: the first entry
+    const auto other = ike::parse_identity("gw-x.example.org").value();
+    EXPECT_EQ(store.find(other, fqdn("gw-y.example.org")), nullptr);
+}
+
+}  // namespace
+}  // namespace ikev2d

@@ -1,0 +1,84 @@
+#include "daemon/ctl_tables.hpp"
+
+#include <gtest/gtest.h>
+
+namespace ikev2d::ctl {
+namespace {
+
+using json = nlohmann::json;
+
+TEST(ctl_tables, table_columns_align) {
+    EXPECT_EQ(format_table({"NAME", "STATE"}, {{"a-to-b", "up"}, {"x", "connecting"}}),
+              "NAME    STATE\n"
+              "a-to-b  up\n"
+              "x       connecting\n");
+}
+
+TEST(ctl_tables, short_rows_are_padded) {
+    EXPECT_EQ(format_table({"A", "B", "C"}, {{"1"}}), "A  B  C\n1\n");
+}
+
+json sample_sas() {
+    return json::parse(R"({"v":1,"ok":true,"sas":[{
+        "id":3,"conn":"a-to-b","state":"established","initiator":true,
+        "spi_i":"0123456789abcdef","spi_r":"fedcba9876543210",
+        "local":"10.1.0.1[4500]","remote":"10.1.0.2[4500]",
+        "local_id":"gw-a.example.org","remote_id":"gw-b.example.org",
+        "proposal":"aes256gcm16-prfsha384-x25519","nat_local":true,"nat_remote":false,
+        "established":120,
+        "children":[{"id":1,"name":"net","spi_in":"c0000001","spi_out":"c1000002",
+          "proposal":"aes256gcm16-esn","mode":"tunnel","udp_encap":true,
+          "local_ts":["10.10.1.0/24"],"remote_ts":["10.10.2.0/24"],"established":100,
+          "bytes_in":1234,"packets_in":12,"bytes_out":56789,"packets_out":345}]}]})");
+}
+
+TEST(ctl_tables, list_sas_as_swanctl_blocks) {
+    EXPECT_EQ(format_sas(sample_sas()),
+              "a-to-b: #3, ESTABLISHED, initiator, 0123456789abcdef_i* fedcba9876543210_r\n"
+              "  local  'gw-a.example.org' @ 10.1.0.1[4500] (behind NAT)\n"
+              "  remote 'gw-b.example.org' @ 10.1.0.2[4500]\n"
+              "  aes256gcm16-prfsha384-x25519, established 120s ago\n"
+              "  net: #1, TUNNEL, ESP in UDP, aes256gcm16-esn, established 100s ago\n"
+              "    in   c0000001  1234 bytes   12 packets\n"
+              "    out  c1000002  56789 bytes  345 packets\n"
+              "    local  10.10.1.0/24\n"
+              "    remote 10.10.2.0/24\n");
+}
+
+TEST(ctl_tables, list_sas_empty_and_missing_members) {
+    EXPECT_EQ(format_sas(json::parse(R"({"sas":[]})")), "no IKE_SAs\n");
+    const auto out = format_sas(json::parse(R"({"sas":[{"id":1,"state":"connecting"}]})"));
+    EXPECT_EQ(out.substr(0, out.find('\n')), "-: #1, CONNECTING, responder, -_i -_r*");
+}
+
+TEST(ctl_tables, list_conns_table) {
+    const auto body = json::parse(R"({"conns":[{"name":"a-to-b","local_addrs":["10.1.0.1"],
+        "remote_addrs":["10.1.0.2"],"local_id":"gw-a","remote_id":"gw-b",
+        "proposals":["aes256gcm16-prfsha384-x25519"],
+        "children":[{"name":"net","mode":"tunnel","start_action":"start",
+          "local_ts":["10.10.1.0/24"],"remote_ts":["10.10.2.0/24"],"esp_proposals":["aes256gcm16-esn"]}]}]})");
+    EXPECT_EQ(format_conns(body),
+              "NAME    LOCAL     REMOTE    LOCAL ID  REMOTE ID  IKE PROPOSALS\n"
+              "a-to-b  10.1.0.1  10.1.0.2  gw-a      gw-b       aes256gcm16-prfsha384-x25519\n"
+              "  net  tunnel  start  10.10.1.0/24  ===  10.10.2.0/24  aes256gcm16-esn\n");
+    EXPECT_EQ(format_conns(json::parse(R"({"conns":[]})")), "no connections configured\n");
+}
+
+TEST(ctl_tables, status_and_command_results) {
+    const auto status = format_status(json::parse(
+        R"({"version":"0.1.0","pid":7,"uptime":5,"config":"/etc/ikev2d/ikev2d.yaml",
+            "listen":["0.0.0.0[500]"],"ike_sas":2,"half_open":1,"counters":{"retransmits":4}})"));
+    EXPECT_NE(status.find("version:      0.1.0\n"), std::string::npos) << status;
+    EXPECT_NE(status.find("IKE_SAs:      2 (1 half-open)\n"), std::string::npos) << status;
+    EXPECT_NE(status.find("retransmits:  4\n"), std::string::npos) << status;
+    EXPECT_EQ(format_response(control::command::initiate, json{{"ike", 4}}),
+              "initiated IKE_SA #4\n");
+    EXPECT_EQ(format_response(control::command::terminate, json{{"terminated", {3, 5}}}),
+              "terminating IKE_SA 3, 5\n");
+    EXPECT_EQ(format_response(control::command::log_level,
+                              json{{"subsystem", "ike"}, {"level", "debug"}}),
+              "ike logs at debug\n");
+}
+
+}  // namespace
+}  // namespace ikev2d::ctl

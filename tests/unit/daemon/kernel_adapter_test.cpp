@@ -1,0 +1,175 @@
+#include "daemon/kernel_adapter.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cerrno>
+
+namespace ikev2d {
+namespace {
+
+/// Records every change; fails the changes whose index is in fail_at.
+class fake_kernel final : public xfrm::kernel_backend {
+  public:
+    std::vector<xfrm::kernel_change> log;
+    std::vector<std::size_t> fail_at;  ///< indexes into the next batch
+    std::size_t batches = 0;
+
+    std::expected<std::uint32_t, xfrm::kernel_error> alloc_spi(const xfrm::spi_request&) override {
+        return 0xc0000001;
+    }
+    std::vector<std::expected<void, xfrm::kernel_error>> apply(
+        std::span<const xfrm::kernel_change> changes) override {
+        ++batches;
+        std::vector<std::expected<void, xfrm::kernel_error>> out;
+        for (std::size_t i = 0; i < changes.size(); ++i) {
+            log.push_back(changes[i]);
+            if (std::ranges::find(fail_at, i) != fail_at.end()) {
+                out.push_back(std::unexpected(xfrm::make_kernel_error(EEXIST, "add SA")));
+            } else {
+                out.emplace_back();
+            }
+        }
+        fail_at.clear();
+        return out;
+    }
+    std::expected<xfrm::sa_state, xfrm::kernel_error> get_sa(const xfrm::sa_id& id) override {
+        xfrm::sa_state s;
+        s.spi = id.spi;
+        s.usage.bytes = id.spi & 0xff;
+        s.usage.packets = 1;
+        return s;
+    }
+    std::expected<xfrm::policy_state, xfrm::kernel_error> get_policy(
+        const xfrm::policy_id&) override {
+        return std::unexpected(xfrm::make_kernel_error(ENOENT, "get policy"));
+    }
+    std::expected<std::vector<xfrm::sa_state>, xfrm::kernel_error> list_sas() override {
+        return {};
+    }
+    std::expected<std::vector<xfrm::policy_state>, xfrm::kernel_error> list_policies() override {
+        return {};
+    }
+    std::expected<xfrm::flush_report, xfrm::kernel_error> flush_owned() override { return {}; }
+
+    template <typename T>
+    std::size_t count() const {
+        return std::ranges::count_if(log,
+                                     [](const auto& c) { return std::holds_alternative<T>(c); });
+    }
+};
+
+ike::install_child_sa child(ike::child_sa_id id, std::uint32_t spi_in) {
+    ike::install_child_sa req;
+    req.ike = 1, req.child = id, req.name = "a-to-b/net";
+    req.spi_in = spi_in, req.spi_out = spi_in + 0x100;
+    req.local = {ike::ip_addr::v4(10, 1, 0, 1), 500};
+    req.remote = {ike::ip_addr::v4(10, 1, 0, 2), 500};
+    req.local_ts = {ike::ts_from_cidr("10.10.1.0/24").value()};
+    req.remote_ts = {ike::ts_from_cidr("10.10.2.0/24").value()};
+    req.keys.encr = ike::encr_id::aes_gcm_16;
+    req.keys.encr_in = ike::secret(ike::bytes(20, 1));
+    req.keys.encr_out = ike::secret(ike::bytes(20, 2));
+    return req;
+}
+
+ike::remove_child_sa removal(const ike::install_child_sa& req) {
+    return {req.ike, req.child, req.spi_in, req.spi_out, req.local, req.remote};
+}
+
+TEST(kernel_adapter, install_is_one_batch_inbound_first) {
+    fake_kernel k;
+    kernel_adapter a(k, default_ownership());
+    ASSERT_TRUE(a.install(child(1, 0xc0000010)));
+    EXPECT_EQ(k.batches, 1u);
+    ASSERT_EQ(k.log.size(), 5u);  // in SA, out SA, in/fwd/out policy
+    const auto& first = std::get<xfrm::sa_add>(k.log[0]).sa;
+    EXPECT_EQ(first.direction, xfrm::sa_direction::inbound);
+    EXPECT_TRUE(default_ownership().owns_reqid(first.reqid));
+    EXPECT_EQ(std::get<xfrm::sa_add>(k.log[1]).sa.direction, xfrm::sa_direction::outbound);
+    EXPECT_EQ(k.count<xfrm::policy_update>(), 3u);
+}
+
+TEST(kernel_adapter, rekeyed_child_shares_reqid_and_policies_stay_until_last) {
+    fake_kernel k;
+    kernel_adapter a(k, default_ownership());
+    const auto old_child = child(1, 0xc0000010), new_child = child(2, 0xc0000020);
+    ASSERT_TRUE(a.install(old_child));
+    ASSERT_TRUE(a.install(new_child));
+    EXPECT_EQ(std::get<xfrm::sa_add>(k.log[0]).sa.reqid, std::get<xfrm::sa_add>(k.log[5]).sa.reqid);
+    k.log.clear();
+    ASSERT_TRUE(a.remove(removal(old_child)));
+    EXPECT_EQ(k.count<xfrm::sa_delete>(), 2u);
+    EXPECT_EQ(k.count<xfrm::policy_delete>(), 0u);
+    k.log.clear();
+    ASSERT_TRUE(a.remove(removal(new_child)));
+    EXPECT_EQ(k.count<xfrm::policy_delete>(), 3u);
+}
+
+TEST(kernel_adapter, failed_install_rolls_back) {
+    fake_kernel k;
+    kernel_adapter a(k, default_ownership());
+    k.fail_at = {1};  // the outbound SA
+    const auto r = a.install(child(1, 0xc0000010));
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().find("File exists"), std::string::npos) << r.error();
+    EXPECT_EQ(k.count<xfrm::sa_delete>(), 2u);
+    EXPECT_EQ(k.count<xfrm::policy_delete>(), 3u);
+    EXPECT_FALSE(a.usage(1));
+}
+
+TEST(kernel_adapter, usage_reads_both_sas) {
+    fake_kernel k;
+    kernel_adapter a(k, default_ownership());
+    ASSERT_TRUE(a.install(child(4, 0xc0000010)));
+    const auto u = a.usage(4);
+    ASSERT_TRUE(u);
+    EXPECT_EQ(u->bytes_in, 0x10u);
+    EXPECT_EQ(u->bytes_out, 0x10u);  // spi_out 0xc0000110
+    EXPECT_FALSE(a.usage(5));
+}
+
+TEST(kernel_adapter, traps_keep_policies_and_map_acquires) {
+    fake_kernel k;
+    kernel_adapter a(k, default_ownership());
+    const trap_spec trap{"a-to-b",
+                         "net",
+                         ike::ip_addr::v4(10, 1, 0, 1),
+                         ike::ip_addr::v4(10, 1, 0, 2),
+                         {ike::ts_from_cidr("10.10.1.0/24").value()},
+                         {ike::ts_from_cidr("10.10.2.0/24").value()},
+                         ike::ipsec_mode::tunnel};
+    ASSERT_TRUE(a.install_trap(trap));
+    ASSERT_EQ(k.count<xfrm::policy_update>(), 3u);
+    const auto reqid = std::get<xfrm::policy_update>(k.log[0]).policy.templates.at(0).reqid;
+    const auto* found = a.trap_for_reqid(reqid);
+    ASSERT_NE(found, nullptr);
+    EXPECT_EQ(found->child, "net");
+    EXPECT_EQ(a.trap_for_reqid(reqid + 1), nullptr);
+    // The negotiated child uses the trap's reqid; removing it keeps the policies.
+    const auto c = child(1, 0xc0000010);
+    ASSERT_TRUE(a.install(c));
+    EXPECT_EQ(std::get<xfrm::sa_add>(k.log[3]).sa.reqid, reqid);
+    k.log.clear();
+    ASSERT_TRUE(a.remove(removal(c)));
+    EXPECT_EQ(k.count<xfrm::policy_delete>(), 0u);
+    a.remove_trap("a-to-b", "net");
+    EXPECT_EQ(k.count<xfrm::policy_delete>(), 3u);
+    EXPECT_TRUE(a.traps().empty());
+}
+
+TEST(kernel_adapter, dynamic_trap_uses_the_hosts) {
+    fake_kernel k;
+    kernel_adapter a(k, default_ownership());
+    const trap_spec trap{"h", "c", ike::ip_addr::v4(10, 1, 0, 1), ike::ip_addr::v4(10, 1, 0, 2),
+                         {},  {},  ike::ipsec_mode::transport};
+    ASSERT_TRUE(a.install_trap(trap));
+    ASSERT_EQ(k.count<xfrm::policy_update>(), 2u);
+    const auto& out = std::get<xfrm::policy_update>(k.log[1]).policy;
+    EXPECT_EQ(out.sel.src.to_string(), "10.1.0.1");
+    EXPECT_EQ(out.sel.src_prefix, 32);
+    EXPECT_EQ(out.sel.dst.to_string(), "10.1.0.2");
+}
+
+}  // namespace
+}  // namespace ikev2d
