@@ -77,7 +77,7 @@ struct engine_error {
 };
 
 class engine {
-public:
+  public:
     engine(engine_settings settings, random_source& rng, const psk_store& psks);
     ~engine();
     engine(const engine&) = delete;
@@ -128,7 +128,7 @@ public:
 
     class impl;
 
-private:
+  private:
     std::unique_ptr<impl> impl_;
 };
 

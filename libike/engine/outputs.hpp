@@ -44,7 +44,7 @@ struct esp_keys {
 struct install_child_sa {
     ike_sa_id ike = 0;
     child_sa_id child = 0;
-    std::string name;        ///< connection/child, for logs and ikev2ctl
+    std::string name;           ///< connection/child, for logs and ikev2ctl
     std::uint32_t spi_in = 0;   ///< ours, host order
     std::uint32_t spi_out = 0;  ///< the peer's
     ipsec_mode mode = ipsec_mode::tunnel;

@@ -51,7 +51,7 @@ struct ike_sa_config {
 /// Looks up the PSK for a pair of identities (the daemon's `secrets`).
 /// Returns nullptr when none is configured.
 class psk_store {
-public:
+  public:
     virtual ~psk_store() = default;
     virtual const secret* find(const identity& local, const id_payload& remote) const = 0;
 };
