@@ -1,6 +1,8 @@
 // IKE_SA state, key derivation and SK protection (RFC 7296 §2.14, §3.14).
 #include "libike/engine/ike_sa.hpp"
 
+#include "libike/engine/negotiated_algorithms.hpp"
+
 #include <algorithm>
 
 #include "libike/codec/byte_reader.hpp"
@@ -86,17 +88,15 @@ child_sa* ike_sa::find_child_by_spi_out(std::uint32_t spi) {
 
 std::expected<void, std::string> ike_sa::derive_keys(const proposal& negotiated,
                                                      const secret& g_ir) {
-    auto prfs = negotiated.prfs();
-    auto encr = negotiated.encryption();
-    auto integ = negotiated.integrity();
-    if (prfs.empty() || encr.empty()) return std::unexpected("negotiated IKE proposal incomplete");
-    sk_algorithms algs{static_cast<encr_id>(encr.front().id), encr.front().key_bits,
-                       integ.empty() ? integ_id::none : integ.front()};
+    auto chosen = ike_algorithms_of(negotiated);
+    if (!chosen) return std::unexpected("negotiated IKE proposal incomplete");
+    const sk_algorithms& algs = chosen->sk;
+    const prf_id prf_alg = chosen->prf;
     auto sizes = sk_key_sizes_for(algs);
     if (!sizes) return std::unexpected("IKE proposal: " + sizes.error().message());
-    auto skeyseed = derive_skeyseed(prfs.front(), ni, nr, g_ir);
+    auto skeyseed = derive_skeyseed(prf_alg, ni, nr, g_ir);
     if (!skeyseed) return std::unexpected("SKEYSEED: " + skeyseed.error().message());
-    auto k = derive_ike_sa_keys(prfs.front(), *skeyseed, ni, nr, spi_i, spi_r,
+    auto k = derive_ike_sa_keys(prf_alg, *skeyseed, ni, nr, spi_i, spi_r,
                                 sa_key_lengths{sizes->encr, sizes->integ});
     if (!k) return std::unexpected("IKE SA keys: " + k.error().message());
     auto from_i = make_sk_cipher(algs, k->sk_ei, k->sk_ai);
@@ -104,7 +104,7 @@ std::expected<void, std::string> ike_sa::derive_keys(const proposal& negotiated,
     if (!from_i || !from_r)
         return std::unexpected("SK cipher: " +
                                (from_i ? from_r.error().message() : from_i.error().message()));
-    auto sk_d = prf::create(prfs.front(), k->sk_d.view());
+    auto sk_d = prf::create(prf_alg, k->sk_d.view());
     if (!sk_d) return std::unexpected("SK_d: " + sk_d.error().message());
     ike_keymat km;
     km.negotiated = negotiated;
@@ -113,7 +113,7 @@ std::expected<void, std::string> ike_sa::derive_keys(const proposal& negotiated,
     km.in = std::move(initiator ? *from_r : *from_i);
     km.sk_pi = std::move(k->sk_pi);
     km.sk_pr = std::move(k->sk_pr);
-    km.prf_alg = prfs.front();
+    km.prf_alg = prf_alg;
     keys = std::move(km);
     return {};
 }

@@ -14,6 +14,8 @@
 #include "libike/crypto/keymat.hpp"
 #include "libike/crypto/prf.hpp"
 #include "libike/crypto/sk_cipher.hpp"
+#include "libike/engine/ike_sa.hpp"
+#include "libike/engine/negotiated_algorithms.hpp"
 #include "libike/proposal/proposal_string.hpp"
 #include "tests/support/charon_capture.hpp"
 
@@ -30,22 +32,6 @@ void check(bool ok, const std::string& what) {
 
 bytes bytes_of(const secret& s) {
     return bytes(s.view().begin(), s.view().end());
-}
-
-struct algorithms {
-    prf_id prf{};
-    sk_algorithms sk{};
-};
-
-algorithms algorithms_of(const proposal& p) {
-    algorithms a;
-    if (auto e = p.encryption(); !e.empty()) {
-        a.sk.encr = static_cast<encr_id>(e.front().id);
-        a.sk.key_bits = e.front().key_bits;
-    }
-    if (auto i = p.integrity(); !i.empty()) a.sk.integ = i.front();
-    if (auto f = p.prfs(); !f.empty()) a.prf = f.front();
-    return a;
 }
 
 // Our own Diffie-Hellman first: two fresh X25519 key pairs agree.
@@ -75,13 +61,27 @@ bool psk_auth_matches(const testing::charon_scenario& sc, prf_id alg, const std:
     return auth && bytes_of(*auth) == sc.hex("auth_" + who);
 }
 
+// CHILD_SA KEYMAT (§2.17) with the engine's ESP key layout.
+bool child_keys_match(const testing::charon_scenario& sc, prf_id alg, const secret& sk_d) {
+    auto esp = parse_esp_proposal(sc.get("esp_proposal"));
+    if (!esp) return false;
+    auto lengths = esp_key_lengths(*esp);
+    auto sk_d_prf = prf::create(alg, sk_d.view());
+    if (!lengths || !sk_d_prf) return false;
+    auto child = derive_child_sa_keys(*sk_d_prf, sc.hex("ni"), sc.hex("nr"),
+                                      {lengths->first, lengths->second});
+    return child && bytes_of(child->encr_i) == sc.hex("child_sk_ei") &&
+           bytes_of(child->encr_r) == sc.hex("child_sk_er");
+}
+
 int replay_scenario(const testing::charon_scenario& sc) {
     auto ike = parse_ike_proposal(sc.get("ike_proposal"));
-    if (!ike || sc.messages.size() < 4) {
+    auto chosen = ike ? ike_algorithms_of(*ike) : std::nullopt;
+    if (!chosen || sc.messages.size() < 4) {
         std::printf("  cannot read the scenario %s\n", sc.dir.c_str());
         return 1;
     }
-    auto alg = algorithms_of(*ike);
+    const ike_algorithms& alg = *chosen;
     std::printf("\nA real strongSwan exchange (%s), IKE proposal %s:\n", sc.dir.c_str(),
                 to_string(*ike).c_str());
 
@@ -128,18 +128,8 @@ int replay_scenario(const testing::charon_scenario& sc) {
     bool auth_ok = psk_auth_matches(sc, alg.prf, "i") && psk_auth_matches(sc, alg.prf, "r");
     check(auth_ok, "both peers' PSK AUTH payloads verify");
 
-    if (!sc.get("child_sk_ei").empty()) {
-        auto esp = parse_esp_proposal(sc.get("esp_proposal"));
-        auto esp_sizes = esp ? sk_key_sizes_for(algorithms_of(*esp).sk)
-                             : std::expected<sk_key_sizes, crypto_error>{};
-        auto sk_d = prf::create(alg.prf, keys->sk_d.view());
-        auto child = esp_sizes && sk_d ? derive_child_sa_keys(*sk_d, sc.hex("ni"), sc.hex("nr"),
-                                                              {esp_sizes->encr, esp_sizes->integ})
-                                       : std::expected<child_sa_keys, crypto_error>{};
-        check(child && bytes_of(child->encr_i) == sc.hex("child_sk_ei") &&
-                  bytes_of(child->encr_r) == sc.hex("child_sk_er"),
-              "CHILD_SA (ESP) keys equal charon's");
-    }
+    if (!sc.get("child_sk_ei").empty())
+        check(child_keys_match(sc, alg.prf, keys->sk_d), "CHILD_SA (ESP) keys equal charon's");
     return 0;
 }
 

@@ -23,6 +23,8 @@
 #include "libike/crypto/prf.hpp"
 #include "libike/crypto/random_source.hpp"
 #include "libike/crypto/sk_cipher.hpp"
+#include "libike/engine/ike_sa.hpp"
+#include "libike/engine/negotiated_algorithms.hpp"
 #include "libike/proposal/proposal_string.hpp"
 #include "tests/support/charon_capture.hpp"
 
@@ -55,31 +57,11 @@ const T* first_of(const std::vector<payload>& payloads, payload_type type) {
     return v.empty() ? nullptr : v.front();
 }
 
-// What the scenario's negotiated algorithms need, from the configured keyword string.
-struct negotiated {
-    prf_id prf{};
-    sk_algorithms sk{};
-};
-
-negotiated algorithms_of(const proposal& p) {
-    negotiated n;
-    for (const auto& t : p.transforms) {
-        switch (t.type) {
-            case transform_type::encr:
-                n.sk.encr = static_cast<encr_id>(t.id);
-                n.sk.key_bits = t.key_bits;
-                break;
-            case transform_type::integ:
-                n.sk.integ = static_cast<integ_id>(t.id);
-                break;
-            case transform_type::prf:
-                n.prf = static_cast<prf_id>(t.id);
-                break;
-            default:
-                break;
-        }
-    }
-    return n;
+// The scenario's IKE algorithms, read off the proposal as the engine does.
+ike_algorithms algorithms_of(const proposal& p) {
+    auto a = ike_algorithms_of(p);
+    EXPECT_TRUE(a.has_value()) << "IKE proposal without PRF or encryption: " << to_string(p);
+    return a.value_or(ike_algorithms{});
 }
 
 secret as_secret(const bytes& b) {
@@ -336,13 +318,12 @@ TEST_P(charon_capture, we_derive_exactly_charons_child_sa_keys) {
     auto ike = parse_ike_proposal(sc_.get("ike_proposal"));
     auto esp = parse_esp_proposal(sc_.get("esp_proposal"));
     ASSERT_TRUE(ike && esp);
-    auto esp_alg = algorithms_of(*esp);
-    auto sizes = sk_key_sizes_for(esp_alg.sk);  // ESP uses the same key layout as SK
-    ASSERT_TRUE(sizes) << sizes.error().message();
+    auto lengths = esp_key_lengths(*esp);  // the engine's ESP KEYMAT layout
+    ASSERT_TRUE(lengths) << lengths.error();
     auto sk_d = prf::create(algorithms_of(*ike).prf, sc_.hex("sk_d"));
     ASSERT_TRUE(sk_d);
     auto keys = derive_child_sa_keys(*sk_d, sc_.hex("ni"), sc_.hex("nr"),
-                                     sa_key_lengths{sizes->encr, sizes->integ});
+                                     sa_key_lengths{lengths->first, lengths->second});
     ASSERT_TRUE(keys);
     EXPECT_EQ(to_bytes(keys->encr_i), sc_.hex("child_sk_ei"));
     EXPECT_EQ(to_bytes(keys->integ_i), sc_.hex("child_sk_ai"));
