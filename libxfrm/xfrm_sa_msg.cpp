@@ -45,33 +45,31 @@ void copy_name(char (&dst)[max_name], const std::string& name) {
     std::memcpy(dst, name.data(), name.size());
 }
 
-void put_aead(nl_builder& b, const aead_algorithm& alg) {
-    std::uint8_t* p = b.put_zeroed(XFRMA_ALG_AEAD, sizeof(xfrm_algo_aead) + alg.key.size());
-    xfrm_algo_aead hdr{};
+// Every XFRM algorithm attribute is a fixed header (name, key length in
+// bits, and per kind an ICV or truncation length) followed by the key.
+template <typename Header, typename Algorithm>
+void put_algorithm(nl_builder& b, std::uint16_t type, Header hdr, const Algorithm& alg) {
     copy_name(hdr.alg_name, alg.name);
     hdr.alg_key_len = static_cast<std::uint32_t>(alg.key.size() * 8);
-    hdr.alg_icv_len = alg.icv_bits;
+    std::uint8_t* p = b.put_zeroed(type, sizeof hdr + alg.key.size());
     std::memcpy(p, &hdr, sizeof hdr);
     std::memcpy(p + sizeof hdr, alg.key.data(), alg.key.size());
+}
+
+void put_aead(nl_builder& b, const aead_algorithm& alg) {
+    xfrm_algo_aead hdr{};
+    hdr.alg_icv_len = alg.icv_bits;
+    put_algorithm(b, XFRMA_ALG_AEAD, hdr, alg);
 }
 
 void put_crypt(nl_builder& b, const crypt_algorithm& alg) {
-    std::uint8_t* p = b.put_zeroed(XFRMA_ALG_CRYPT, sizeof(xfrm_algo) + alg.key.size());
-    xfrm_algo hdr{};
-    copy_name(hdr.alg_name, alg.name);
-    hdr.alg_key_len = static_cast<std::uint32_t>(alg.key.size() * 8);
-    std::memcpy(p, &hdr, sizeof hdr);
-    std::memcpy(p + sizeof hdr, alg.key.data(), alg.key.size());
+    put_algorithm(b, XFRMA_ALG_CRYPT, xfrm_algo{}, alg);
 }
 
 void put_integ(nl_builder& b, const integ_algorithm& alg) {
-    std::uint8_t* p = b.put_zeroed(XFRMA_ALG_AUTH_TRUNC, sizeof(xfrm_algo_auth) + alg.key.size());
     xfrm_algo_auth hdr{};
-    copy_name(hdr.alg_name, alg.name);
-    hdr.alg_key_len = static_cast<std::uint32_t>(alg.key.size() * 8);
     hdr.alg_trunc_len = alg.trunc_bits;
-    std::memcpy(p, &hdr, sizeof hdr);
-    std::memcpy(p + sizeof hdr, alg.key.data(), alg.key.size());
+    put_algorithm(b, XFRMA_ALG_AUTH_TRUNC, hdr, alg);
 }
 
 // Bitmap of ceil(window / 32) words; the kernel checks the attribute length
