@@ -23,62 +23,24 @@
 set -u
 # shellcheck source=../lab/lib.sh
 . "$(dirname "$0")/../lab/lib.sh"
-
-build=${IKEV2D_LAB_BUILD_DIR:-$(cd "$(dirname "$0")/../.." && pwd)/build}
-if [ -z "${LAB_GUEST:-}" ]; then
-  # By hand: pass the build tree into the guest, as tests/kernel/CMakeLists.txt does.
-  LAB_UML_RUN_OPTS="--bind $build --env IKEV2D_LAB_BUILD_DIR=$build ${LAB_UML_RUN_OPTS:-}"
-fi
+# shellcheck source=../lab/ikev2d.sh
+. "$(dirname "$0")/../lab/ikev2d.sh"
 lab_require_guest "$@"
-
-IKEV2D=$build/daemon/ikev2d
-IKEV2CTL=$build/daemon/ikev2ctl
-for p in "$IKEV2D" "$IKEV2CTL"; do
-  [ -x "$p" ] || lab_fail "no $p: build ikev2d and ikev2ctl in an unsanitized tree ($build)"
-done
-JQ=$(command -v jq) || lab_fail "jq is needed to read ikev2ctl --json"
+ikev2d_check_tools
 
 PINGS=3
 ESTABLISH_TIMEOUT=20
-REQID_MIN=$((0x4b450001)) REQID_MAX=$((0x4b45ffff))   # ikev2d's reqids (docs/operations.md)
 CONN="a-to-b"
 GWS=(gw-a gw-b)
 
-# ---- helpers ------------------------------------------------------------------
-
-sock() { echo "$LAB_OUT/$1/ikev2d.sock"; }
-
-# On any failure: the tails of both daemons' logs.
-dump_logs() {
-  local gw
-  for gw in "${GWS[@]}"; do
-    [ -r "$LAB_OUT/ikev2d-$gw.log" ] || continue
-    echo "---- tail of $LAB_OUT/ikev2d-$gw.log ----" >&2
-    tail -n 60 "$LAB_OUT/ikev2d-$gw.log" >&2
-  done
-}
-trap 'rc=$?; if ((rc)); then dump_logs; fi' EXIT
-
-# ctl GW ARGS...: ikev2ctl against GW's daemon (in GW's namespace).
-ctl() { local gw=$1; shift; ip netns exec "$gw" "$IKEV2CTL" --socket "$(sock "$gw")" "$@"; }
-
 # write_config GW LOCAL REMOTE_ADDRS LOCAL_ID REMOTE_ID LOCAL_TS REMOTE_TS START_ACTION
 write_config() {
-  local gw=$1 dir=$LAB_OUT/$1 remote_addrs=""
-  mkdir -p "$dir" || lab_fail "cannot make $dir"
+  local gw=$1 remote_addrs=""
+  mkdir -p "$LAB_OUT/$gw" || lab_fail "cannot make $LAB_OUT/$gw"
   [ "$3" = - ] || remote_addrs="    remote_addrs: [$3]"
-  cat >"$dir/ikev2d.yaml" <<EOF
-# $gw, written by ikev2d_site_to_site.sh
-daemon:
-  listen: ["0.0.0.0"]
-  ports: {ike: 500, natt: 4500}
-  control_socket: $(sock "$gw")
-  log: {default: info, ike: debug, chd: debug, knl: debug, cfg: debug}
-
-secrets:
-  - ids: [gw-a.test, gw-b.test]
-    psk: "0x5f3c2a9e8d7b6a5f4e3d2c1b0a99887766554433221100ffeeddccbbaa998877"
-
+  {
+    ikev2d_daemon_yaml "$gw"
+    cat <<EOF
 connections:
   $CONN:
     local_addrs: [$2]
@@ -98,47 +60,8 @@ $remote_addrs
         mode: tunnel
         start_action: $8
 EOF
-  chmod 600 "$dir/ikev2d.yaml" || lab_fail "chmod $dir/ikev2d.yaml"
-  lab_run "$IKEV2D" --check-config "$dir/ikev2d.yaml"
+  } >"$LAB_OUT/$gw/ikev2d.yaml"
 }
-
-# established GW: list-sas --json of GW shows an established IKE_SA of $CONN
-# with at least one CHILD_SA; saves the answer in $LAB_OUT/sas-GW.json.
-established() {
-  ctl "$1" --json list-sas >"$LAB_OUT/sas-$1.json" 2>&1 || return 1
-  # shellcheck disable=SC2016 # jq's own $c
-  "$JQ" -e --arg c "$CONN" \
-    '[.sas[] | select(.conn == $c and .state == "established" and (.children | length) > 0)] | length == 1' \
-    "$LAB_OUT/sas-$1.json" >/dev/null
-}
-
-# no_sas GW: list-sas --json of GW lists no IKE_SA at all.
-no_sas() {
-  ctl "$1" --json list-sas >"$LAB_OUT/sas-$1.json" 2>&1 || return 1
-  "$JQ" -e '.sas | length == 0' "$LAB_OUT/sas-$1.json" >/dev/null
-}
-
-# child_field GW FIELD: FIELD of the established CHILD_SA in sas-GW.json.
-child_field() {
-  # shellcheck disable=SC2016 # jq's own $c and $f
-  "$JQ" -r --arg c "$CONN" --arg f "$2" \
-    '.sas[] | select(.conn == $c and .state == "established") | .children[0][$f]' "$LAB_OUT/sas-$1.json"
-}
-
-# ours_left NS: lists (and succeeds on) any SA or policy in NS whose reqid
-# lies in ikev2d's range.
-ours_left() {
-  local f=$LAB_OUT/left-$1 line block="" r left=1
-  { ip -n "$1" xfrm state; ip -n "$1" xfrm policy; } >"$f.raw" 2>&1
-  while IFS= read -r line; do
-    if [[ $line != [[:space:]]* ]]; then block=$line; else block+=" $line"; fi
-    [[ $line =~ " reqid "([0-9]+) ]] || continue
-    r=${BASH_REMATCH[1]}
-    ((r >= REQID_MIN && r <= REQID_MAX)) && echo "  $block" && left=0
-  done <"$f.raw"
-  return $left
-}
-nothing_of_ours() { ! ours_left "$1" >/dev/null; }
 
 # ---- 1. setup ------------------------------------------------------------------
 lab_step "1. setup: lan-a -- gw-a == gw-b -- lan-b, foreign state in gw-a"
@@ -153,51 +76,28 @@ lab_assert_no_ping lan-b 10.1.0.10
 # traffic can cross only inside ESP.
 lab_route gw-a 10.2.0.0/24 192.0.2.2
 lab_route gw-b 10.1.0.0/24 192.0.2.1
-for gw in "${GWS[@]}"; do
-  lab_run ip netns exec "$gw" iptables-legacy -A FORWARD -o eth0 -m policy --dir out --pol none -j DROP
-done
+ikev2d_drop_cleartext "${GWS[@]}"
 lab_assert_no_ping lan-a 10.2.0.10   # routed now, but cleartext is dropped
 
 # ---- 2. start the daemons ------------------------------------------------------
 lab_step "2. ikev2d in gw-b (responder) and gw-a (initiator, start_action start)"
 write_config gw-a 192.0.2.1 192.0.2.2 gw-a.test gw-b.test 10.1.0.0/24 10.2.0.0/24 start
 write_config gw-b 192.0.2.2 - gw-b.test gw-a.test 10.2.0.0/24 10.1.0.0/24 none
-for gw in gw-b gw-a; do
-  lab_bg "ikev2d-$gw" "$gw" "$IKEV2D" --config "$LAB_OUT/$gw/ikev2d.yaml"
-  lab_wait_for 10 ctl "$gw" status || lab_fail "ikev2d in $gw does not answer on $(sock "$gw")"
-  lab_log "ikev2d in $gw is up: $(ctl "$gw" status 2>&1 | head -n1)"
-done
-for gw in gw-a gw-b; do
-  lab_wait_for $ESTABLISH_TIMEOUT established "$gw" ||
-    lab_fail "no established IKE_SA with a CHILD_SA in $gw within $ESTABLISH_TIMEOUT s; list-sas:
-$(<"$LAB_OUT/sas-$gw.json")"
-  lab_log "$gw: IKE_SA established with CHILD_SA"
-done
-ctl gw-a list-sas
+ikev2d_start gw-b
+ikev2d_start gw-a
+ikev2d_wait_established $ESTABLISH_TIMEOUT "$CONN" gw-a gw-b
+ikev2d_ctl gw-a list-sas
 
 # ---- 3. traffic ----------------------------------------------------------------
 lab_step "3. LAN-to-LAN traffic crosses in ESP"
 lab_assert_ping lan-a 10.2.0.10 $PINGS
 lab_assert_ping lan-b 10.1.0.10 $PINGS
-for gw in "${GWS[@]}"; do established "$gw" || lab_fail "list-sas of $gw: $(<"$LAB_OUT/sas-$gw.json")"; done
-a_in=$(child_field gw-a spi_in) a_out=$(child_field gw-a spi_out)
-b_in=$(child_field gw-b spi_in) b_out=$(child_field gw-b spi_out)
-a_alg=$(child_field gw-a proposal) b_alg=$(child_field gw-b proposal)
-lab_log "gw-a: in $a_in out $a_out $a_alg; gw-b: in $b_in out $b_out $b_alg"
-for v in a_in a_out b_in b_out; do
-  [[ ${!v} =~ ^[0-9a-f]{1,8}$ ]] || lab_fail "$v is not a hex SPI: '${!v}'"
-done
-[ "$a_in" = "$b_out" ] || lab_fail "gw-a's inbound SPI $a_in is not gw-b's outbound SPI $b_out"
-[ "$a_out" = "$b_in" ] || lab_fail "gw-a's outbound SPI $a_out is not gw-b's inbound SPI $b_in"
-[ "$a_alg" = "$b_alg" ] || lab_fail "ESP algorithms differ: gw-a '$a_alg', gw-b '$b_alg'"
-[[ $a_alg == aes256gcm16* ]] || lab_fail "ESP algorithm is '$a_alg', expected aes256gcm16"
-lab_log "SPIs mirrored, both sides use $a_alg"
-# The kernel saw 2 x PINGS packets each way (both directions pinged).
-lab_assert_xfrm_packets gw-a $((2 * PINGS)) "0x$a_in" "0x$a_out"
-lab_assert_xfrm_packets gw-b $((2 * PINGS)) "0x$b_in" "0x$b_out"
+# Both directions pinged: the kernel saw 2 x PINGS packets each way.
+ikev2d_assert_mirrored gw-a gw-b "$CONN" $((2 * PINGS))
+[[ $ESP_PROPOSAL == aes256gcm16* ]] || lab_fail "ESP algorithm is '$ESP_PROPOSAL', expected aes256gcm16"
 for gw in "${GWS[@]}"; do
   lab_log "ikev2ctl list-sas on $gw:"
-  ctl "$gw" list-sas
+  ikev2d_ctl "$gw" list-sas
 done
 for gw in "${GWS[@]}"; do
   n=$(ip -n "$gw" xfrm state | grep -c 'aead rfc4106(gcm(aes))')
@@ -205,20 +105,14 @@ for gw in "${GWS[@]}"; do
   want=2; [ "$gw" = gw-a ] && want=3
   ((n == want)) || lab_fail "$gw has $n rfc4106(gcm(aes)) SAs, expected $want:
 $(ip -n "$gw" xfrm state)"
-  ours_left "$gw" >"$LAB_OUT/ours-$gw" || lab_fail "no SA or policy with an ikev2d reqid in $gw"
+  ikev2d_ours_left "$gw" >"$LAB_OUT/ours-$gw" || lab_fail "no SA or policy with an ikev2d reqid in $gw"
   lab_log "$gw: $(wc -l <"$LAB_OUT/ours-$gw") SAs/policies of ikev2d in the kernel"
 done
 
 # ---- 4. terminate ----------------------------------------------------------------
 lab_step "4. ikev2ctl terminate $CONN on gw-a: both sides drop everything"
-lab_run ctl gw-a terminate "$CONN"
-for gw in "${GWS[@]}"; do
-  lab_wait_for 10 no_sas "$gw" || lab_fail "$gw still lists IKE_SAs after terminate:
-$(<"$LAB_OUT/sas-$gw.json")"
-  lab_wait_for 10 nothing_of_ours "$gw" || lab_fail "$gw still holds state of ikev2d after terminate:
-$(ours_left "$gw")"
-  lab_log "$gw: no IKE_SA listed, no SA or policy of ikev2d in the kernel"
-done
+lab_run ikev2d_ctl gw-a terminate "$CONN"
+ikev2d_wait_clean 10 "${GWS[@]}"
 lab_assert_no_ping lan-a 10.2.0.10
 ip -n gw-a xfrm state | grep -q "spi 0x00007777" || lab_fail "the foreign SA in gw-a is gone:
 $(ip -n gw-a xfrm state)"
@@ -234,21 +128,7 @@ lab_log "gw-a: foreign SA and policies kept"
 
 # ---- 5. SIGTERM -------------------------------------------------------------------
 lab_step "5. SIGTERM: both daemons exit 0"
-for gw in gw-a gw-b; do
-  var="LAB_PID_ikev2d_${gw//-/_}"
-  pid=${!var}
-  kill -TERM "$pid" || lab_fail "ikev2d in $gw (pid $pid) is not running"
-  end=$((SECONDS + 10))
-  while kill -0 "$pid" 2>/dev/null; do
-    ((SECONDS < end)) || lab_fail "ikev2d in $gw did not exit within 10 s of SIGTERM"
-    sleep 0.2
-  done
-  wait "$pid"
-  rc=$?
-  ((rc == 0)) || lab_fail "ikev2d in $gw exited $rc on SIGTERM"
-  nothing_of_ours "$gw" || lab_fail "ikev2d in $gw left state behind:
-$(ours_left "$gw")"
-  lab_log "ikev2d in $gw exited 0; nothing of it left in the kernel"
-done
+ikev2d_sigterm gw-a
+ikev2d_sigterm gw-b
 
 lab_step "PASS: ikev2d keyed a site-to-site tunnel, traffic crossed in ESP, terminate and SIGTERM cleaned up"

@@ -1,0 +1,202 @@
+# shellcheck shell=bash
+# ikev2d.sh: helpers for kernel-lab tests that run ikev2d daemons. Source it
+# after lib.sh, before lab_require_guest:
+#
+#   . "$(dirname "$0")/../lab/lib.sh"
+#   . "$(dirname "$0")/../lab/ikev2d.sh"
+#   lab_require_guest "$@"
+#
+# Each daemon runs in a namespace ("GW") with its files in $LAB_OUT/GW/: the
+# config ikev2d.yaml (written by the test, see ikev2d_daemon_yaml) and the
+# control socket ikev2d.sock; its output goes to $LAB_OUT/ikev2d-GW.log. On a
+# failing exit the tails of every started daemon's log are printed.
+
+IKEV2D_BUILD=${IKEV2D_LAB_BUILD_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build}
+if [ -z "${LAB_GUEST:-}" ]; then
+  # By hand: pass the build tree into the guest, as tests/kernel/CMakeLists.txt does.
+  LAB_UML_RUN_OPTS="--bind $IKEV2D_BUILD --env IKEV2D_LAB_BUILD_DIR=$IKEV2D_BUILD ${LAB_UML_RUN_OPTS:-}"
+fi
+IKEV2D=$IKEV2D_BUILD/daemon/ikev2d
+IKEV2CTL=$IKEV2D_BUILD/daemon/ikev2ctl
+# ikev2d's default reqid range (daemon.reqid_range, docs/operations.md).
+IKEV2D_REQID_MIN=$((0x4b450001)) IKEV2D_REQID_MAX=$((0x4b45ffff))
+IKEV2D_PSK="0x5f3c2a9e8d7b6a5f4e3d2c1b0a99887766554433221100ffeeddccbbaa998877"
+IKEV2D_STARTED=()
+
+# ikev2d_check_tools: inside the guest, fail unless ikev2d, ikev2ctl and jq exist.
+ikev2d_check_tools() {
+  local p
+  for p in "$IKEV2D" "$IKEV2CTL"; do
+    [ -x "$p" ] || lab_fail "no $p: build ikev2d and ikev2ctl in an unsanitized tree ($IKEV2D_BUILD)"
+  done
+  JQ=$(command -v jq) || lab_fail "jq is needed to read ikev2ctl --json"
+  trap 'rc=$?; if ((rc)); then ikev2d_dump_logs; fi' EXIT
+}
+
+ikev2d_sock() { echo "$LAB_OUT/$1/ikev2d.sock"; }
+
+# ikev2d_ctl GW ARGS...: ikev2ctl against GW's daemon (in GW's namespace).
+ikev2d_ctl() { local gw=$1; shift; ip netns exec "$gw" "$IKEV2CTL" --socket "$(ikev2d_sock "$gw")" "$@"; }
+
+# ikev2d_dump_logs: the tails of the logs of every daemon started.
+ikev2d_dump_logs() {
+  local gw
+  for gw in "${IKEV2D_STARTED[@]}"; do
+    [ -r "$LAB_OUT/ikev2d-$gw.log" ] || continue
+    echo "---- tail of $LAB_OUT/ikev2d-$gw.log ----" >&2
+    tail -n 60 "$LAB_OUT/ikev2d-$gw.log" >&2
+  done
+}
+
+# ikev2d_daemon_yaml GW [LISTEN] [PSK]: the daemon: and secrets: sections of a
+# config for GW (LISTEN: a YAML list body, default "0.0.0.0"; PSK: the secret
+# shared by the ids gw-a.test and gw-b.test). The test appends connections:.
+ikev2d_daemon_yaml() {
+  local listen=${2:-'"0.0.0.0"'}
+  cat <<EOF
+# $1, written by $(basename "$0")
+daemon:
+  listen: [$listen]
+  ports: {ike: 500, natt: 4500}
+  control_socket: $(ikev2d_sock "$1")
+  log: {default: info, ike: debug, chd: debug, knl: debug, cfg: debug}
+
+secrets:
+  - ids: [gw-a.test, gw-b.test]
+    psk: "${3:-$IKEV2D_PSK}"
+
+EOF
+}
+
+# ikev2d_start GW: validate $LAB_OUT/GW/ikev2d.yaml, start ikev2d with it in
+# GW and wait until it answers on its control socket.
+ikev2d_start() {
+  local gw=$1 cfg=$LAB_OUT/$1/ikev2d.yaml
+  chmod 600 "$cfg" || lab_fail "chmod $cfg"
+  lab_run "$IKEV2D" --check-config "$cfg"
+  lab_bg "ikev2d-$gw" "$gw" "$IKEV2D" --config "$cfg"
+  IKEV2D_STARTED+=("$gw")
+  lab_wait_for 10 ikev2d_ctl "$gw" status || lab_fail "ikev2d in $gw does not answer on $(ikev2d_sock "$gw")"
+  lab_log "ikev2d in $gw is up"
+}
+
+# ikev2d_pid GW: the pid of GW's daemon.
+ikev2d_pid() { local var="LAB_PID_ikev2d_${1//-/_}"; echo "${!var:-}"; }
+
+# ikev2d_sigterm GW: SIGTERM GW's daemon; it must exit 0 within 10 s and
+# leave no SA or policy of ikev2d's in GW.
+ikev2d_sigterm() {
+  local gw=$1 pid rc end
+  pid=$(ikev2d_pid "$gw")
+  kill -TERM "$pid" || lab_fail "ikev2d in $gw (pid $pid) is not running"
+  end=$((SECONDS + 10))
+  while kill -0 "$pid" 2>/dev/null; do
+    ((SECONDS < end)) || lab_fail "ikev2d in $gw did not exit within 10 s of SIGTERM"
+    sleep 0.2
+  done
+  wait "$pid"
+  rc=$?
+  ((rc == 0)) || lab_fail "ikev2d in $gw exited $rc on SIGTERM"
+  ikev2d_nothing_of_ours "$gw" || lab_fail "ikev2d in $gw left state behind:
+$(ikev2d_ours_left "$gw")"
+  lab_log "ikev2d in $gw exited 0; nothing of it left in the kernel"
+}
+
+# ikev2d_established GW CONN: list-sas --json of GW shows exactly one
+# established IKE_SA of CONN with at least one CHILD_SA; the answer is kept
+# in $LAB_OUT/sas-GW.json.
+ikev2d_established() {
+  ikev2d_ctl "$1" --json list-sas >"$LAB_OUT/sas-$1.json" 2>&1 || return 1
+  # shellcheck disable=SC2016 # jq's own $c
+  "$JQ" -e --arg c "$2" \
+    '[.sas[] | select(.conn == $c and .state == "established" and (.children | length) > 0)] | length == 1' \
+    "$LAB_OUT/sas-$1.json" >/dev/null
+}
+
+# ikev2d_wait_established SECONDS CONN GW...: each GW reaches ikev2d_established.
+ikev2d_wait_established() {
+  local t=$1 conn=$2 gw
+  shift 2
+  for gw; do
+    lab_wait_for "$t" ikev2d_established "$gw" "$conn" ||
+      lab_fail "no established IKE_SA of $conn with a CHILD_SA in $gw within $t s; list-sas:
+$(<"$LAB_OUT/sas-$gw.json")"
+    lab_log "$gw: IKE_SA of $conn established with CHILD_SA"
+  done
+}
+
+# ikev2d_no_sas GW: list-sas --json of GW lists no IKE_SA at all.
+ikev2d_no_sas() {
+  ikev2d_ctl "$1" --json list-sas >"$LAB_OUT/sas-$1.json" 2>&1 || return 1
+  "$JQ" -e '.sas | length == 0' "$LAB_OUT/sas-$1.json" >/dev/null
+}
+
+# ikev2d_child_field GW CONN FIELD: FIELD of the first CHILD_SA of CONN's
+# established IKE_SA in $LAB_OUT/sas-GW.json (from ikev2d_established).
+ikev2d_child_field() {
+  # shellcheck disable=SC2016 # jq's own $c and $f
+  "$JQ" -r --arg c "$2" --arg f "$3" \
+    '.sas[] | select(.conn == $c and .state == "established") | .children[0][$f]' "$LAB_OUT/sas-$1.json"
+}
+
+# ikev2d_assert_mirrored GW_A GW_B CONN MIN_PACKETS: the established CHILD_SAs
+# of CONN on both sides have mirrored SPIs and the same ESP proposal, and each
+# of the four kernel SAs counted at least MIN_PACKETS. Sets SPI_A_IN,
+# SPI_A_OUT, SPI_B_IN, SPI_B_OUT and ESP_PROPOSAL.
+ikev2d_assert_mirrored() {
+  local a=$1 b=$2 conn=$3 min=$4 v alg_b
+  ikev2d_established "$a" "$conn" || lab_fail "list-sas of $a: $(<"$LAB_OUT/sas-$a.json")"
+  ikev2d_established "$b" "$conn" || lab_fail "list-sas of $b: $(<"$LAB_OUT/sas-$b.json")"
+  SPI_A_IN=$(ikev2d_child_field "$a" "$conn" spi_in) SPI_A_OUT=$(ikev2d_child_field "$a" "$conn" spi_out)
+  SPI_B_IN=$(ikev2d_child_field "$b" "$conn" spi_in) SPI_B_OUT=$(ikev2d_child_field "$b" "$conn" spi_out)
+  ESP_PROPOSAL=$(ikev2d_child_field "$a" "$conn" proposal) alg_b=$(ikev2d_child_field "$b" "$conn" proposal)
+  lab_log "$a: in $SPI_A_IN out $SPI_A_OUT $ESP_PROPOSAL; $b: in $SPI_B_IN out $SPI_B_OUT $alg_b"
+  for v in SPI_A_IN SPI_A_OUT SPI_B_IN SPI_B_OUT; do
+    [[ ${!v} =~ ^[0-9a-f]{1,8}$ ]] || lab_fail "$v is not a hex SPI: '${!v}'"
+  done
+  [ "$SPI_A_IN" = "$SPI_B_OUT" ] || lab_fail "$a's inbound SPI $SPI_A_IN is not $b's outbound SPI $SPI_B_OUT"
+  [ "$SPI_A_OUT" = "$SPI_B_IN" ] || lab_fail "$a's outbound SPI $SPI_A_OUT is not $b's inbound SPI $SPI_B_IN"
+  [ "$ESP_PROPOSAL" = "$alg_b" ] || lab_fail "ESP algorithms differ: $a '$ESP_PROPOSAL', $b '$alg_b'"
+  lab_log "SPIs mirrored, both sides use $ESP_PROPOSAL"
+  lab_assert_xfrm_packets "$a" "$min" "0x$SPI_A_IN" "0x$SPI_A_OUT"
+  lab_assert_xfrm_packets "$b" "$min" "0x$SPI_B_IN" "0x$SPI_B_OUT"
+}
+
+# ikev2d_ours_left NS: lists (and succeeds on) any SA or policy in NS whose
+# reqid lies in ikev2d's range.
+ikev2d_ours_left() {
+  local f=$LAB_OUT/left-$1 line block="" r left=1
+  { ip -n "$1" xfrm state; ip -n "$1" xfrm policy; } >"$f.raw" 2>&1
+  while IFS= read -r line; do
+    if [[ $line != [[:space:]]* ]]; then block=$line; else block+=" $line"; fi
+    [[ $line =~ " reqid "([0-9]+) ]] || continue
+    r=${BASH_REMATCH[1]}
+    ((r >= IKEV2D_REQID_MIN && r <= IKEV2D_REQID_MAX)) && echo "  $block" && left=0
+  done <"$f.raw"
+  return $left
+}
+ikev2d_nothing_of_ours() { ! ikev2d_ours_left "$1" >/dev/null; }
+
+# ikev2d_wait_clean SECONDS GW...: each GW lists no IKE_SA and holds no SA or
+# policy of ikev2d's within SECONDS.
+ikev2d_wait_clean() {
+  local t=$1 gw
+  shift
+  for gw; do
+    lab_wait_for "$t" ikev2d_no_sas "$gw" || lab_fail "$gw still lists IKE_SAs:
+$(<"$LAB_OUT/sas-$gw.json")"
+    lab_wait_for "$t" ikev2d_nothing_of_ours "$gw" || lab_fail "$gw still holds state of ikev2d:
+$(ikev2d_ours_left "$gw")"
+    lab_log "$gw: no IKE_SA listed, no SA or policy of ikev2d in the kernel"
+  done
+}
+
+# ikev2d_drop_cleartext GW...: drop whatever GW would forward onto its WAN
+# (eth0) without IPsec, so LAN-to-LAN traffic can cross only inside ESP.
+ikev2d_drop_cleartext() {
+  local gw
+  for gw; do
+    lab_run ip netns exec "$gw" iptables-legacy -A FORWARD -o eth0 -m policy --dir out --pol none -j DROP
+    lab_run ip netns exec "$gw" ip6tables-legacy -A FORWARD -o eth0 -m policy --dir out --pol none -j DROP
+  done
+}
