@@ -1,5 +1,7 @@
 #include "daemon/kernel_translate.hpp"
 
+#include <linux/xfrm.h>
+
 #include <algorithm>
 #include <bit>
 
@@ -160,6 +162,9 @@ std::expected<xfrm::sa_config, std::string> one_sa(const ike::install_child_sa& 
     sa.src = to_xfrm(from.ip), sa.dst = to_xfrm(to.ip);
     sa.spi = inbound ? req.spi_in : req.spi_out;
     sa.mode = req.mode == ike::ipsec_mode::tunnel ? xfrm::mode::tunnel : xfrm::mode::transport;
+    // A tunnel may carry either family inside whatever its outer family is
+    // (IPv4 in IPv6 and back): no selector family on the SA, as charon does.
+    if (sa.mode == xfrm::mode::tunnel) sa.extra_flags |= XFRM_STATE_AF_UNSPEC;
     sa.direction = inbound ? xfrm::sa_direction::inbound : xfrm::sa_direction::outbound;
     sa.reqid = reqid;
     sa.lifetime = lifetimes(req);

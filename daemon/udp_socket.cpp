@@ -1,6 +1,7 @@
 #include "daemon/udp_socket.hpp"
 
 #include <linux/udp.h>
+#include <linux/xfrm.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -33,6 +34,23 @@ std::unexpected<std::string> fail(const ike::socket_address& where, const char* 
 
 bool set_int(int fd, int level, int option, int value) {
     return ::setsockopt(fd, level, option, &value, sizeof value) == 0;
+}
+
+/// Lets IKE datagrams of this socket bypass IPsec both ways (a per-socket
+/// XFRM_POLICY_ALLOW, as charon does): a CHILD_SA between the IKE addresses
+/// themselves (host-to-host, transport mode, traps) must not carry, drop or
+/// ACQUIRE on IKE traffic, which has to keep flowing while SAs come and go.
+bool bypass_ipsec(int fd, bool ipv6) {
+    xfrm_userpolicy_info policy{};
+    policy.action = XFRM_POLICY_ALLOW;
+    policy.sel.family = ipv6 ? AF_INET6 : AF_INET;
+    const int level = ipv6 ? IPPROTO_IPV6 : IPPROTO_IP;
+    const int option = ipv6 ? IPV6_XFRM_POLICY : IP_XFRM_POLICY;
+    for (const auto dir : {XFRM_POLICY_IN, XFRM_POLICY_OUT}) {
+        policy.dir = static_cast<std::uint8_t>(dir);
+        if (::setsockopt(fd, level, option, &policy, sizeof policy) != 0) return false;
+    }
+    return true;
 }
 
 /// The destination address of a received datagram, from its pktinfo cmsg.
@@ -122,6 +140,7 @@ std::expected<void, std::string> udp_socket::configure() {
     } else if (!set_int(fd, IPPROTO_IP, IP_PKTINFO, 1)) {
         return fail(bound_, "IP_PKTINFO", errno);
     }
+    if (!bypass_ipsec(fd, bound_.ip.ipv6)) bypass_error_ = std::strerror(errno);  // not fatal
     if (kind_ == port_kind::natt && !set_int(fd, IPPROTO_UDP, UDP_ENCAP, UDP_ENCAP_ESPINUDP)) {
         return fail(bound_, "UDP_ENCAP_ESPINUDP", errno);
     }

@@ -65,6 +65,9 @@ class udp_socket {
     const ike::socket_address& bound() const { return bound_; }
     port_kind kind() const { return kind_; }
     const udp_counters& counters() const { return counters_; }
+    /// Empty when IKE on this socket bypasses IPsec (a per-socket allow
+    /// policy both ways); else why not (no CAP_NET_ADMIN, no XFRM).
+    const std::string& bypass_error() const { return bypass_error_; }
 
   private:
     udp_socket(boost::asio::io_context& io, const ike::socket_address& bound, port_kind kind,
@@ -81,6 +84,7 @@ class udp_socket {
     receive_handler handler_;
     udp_counters counters_;
     std::vector<std::uint8_t> buffer_;
+    std::string bypass_error_;
 };
 
 }  // namespace ikev2d

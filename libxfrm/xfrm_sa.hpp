@@ -61,7 +61,8 @@ struct sa_config {
     xfrm::mode mode = mode::tunnel;
     sa_direction direction = sa_direction::inbound;
     std::uint32_t reqid = 0;
-    /// Traffic the SA may carry; unset = any traffic of the SA's family.
+    /// Traffic the SA may carry; unset = any traffic of the SA's family, or
+    /// of both families with XFRM_STATE_AF_UNSPEC in extra_flags (tunnel mode).
     std::optional<selector> sel;
     lifetime_limits lifetime;
     /// Anti-replay window in packets (inbound only). Up to 32 fits the legacy

@@ -92,9 +92,9 @@ void put_mark_and_if_id(nl_builder& b, const mark& m, std::uint32_t if_id) {
 void fill_info(xfrm_usersa_info& info, const sa_config& sa) {
     if (sa.sel) {
         info.sel = to_kernel(*sa.sel);
-    } else {
+    } else if ((sa.extra_flags & XFRM_STATE_AF_UNSPEC) == 0) {
         info.sel.family = sa.src.family;
-    }
+    }  // else: no selector family at all, so the SA carries IPv4 and IPv6
     info.id.daddr = to_kernel(sa.dst);
     info.id.spi = htonl(sa.spi);
     info.id.proto = sa.proto;

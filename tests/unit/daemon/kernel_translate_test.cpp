@@ -1,5 +1,7 @@
 #include "daemon/kernel_translate.hpp"
 
+#include <linux/xfrm.h>
+
 #include <gtest/gtest.h>
 
 namespace ikev2d {
@@ -133,6 +135,21 @@ TEST(kernel_translate, families_do_not_mix_and_ports_carry_over) {
     EXPECT_EQ(sels[0].src_port, 443);
     EXPECT_EQ(sels[0].dst_port, 0);
     EXPECT_LT(policy_priority(sels[0]), policy_priority(xfrm::selector{}));
+}
+
+TEST(kernel_translate, tunnel_sas_carry_both_families) {
+    // IPv4 in IPv6 and back: tunnel SAs have no selector family (charon's
+    // XFRM_STATE_AF_UNSPEC); transport SAs keep their family.
+    for (auto mode : {ike::ipsec_mode::tunnel, ike::ipsec_mode::transport}) {
+        const auto changes = sa_changes(sample_install(mode), 1);
+        ASSERT_TRUE(changes);
+        for (const auto& c : *changes) {
+            const auto& sa = std::get<xfrm::sa_add>(c).sa;
+            EXPECT_FALSE(sa.sel);
+            EXPECT_EQ((sa.extra_flags & XFRM_STATE_AF_UNSPEC) != 0,
+                      mode == ike::ipsec_mode::tunnel);
+        }
+    }
 }
 
 }  // namespace

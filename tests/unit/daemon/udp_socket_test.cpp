@@ -147,5 +147,20 @@ TEST(udp_socket, ipv6_any_is_v6only_and_reports_local_address) {
     EXPECT_TRUE(got->remote.ip.ipv6);
 }
 
+TEST(udp_socket, ike_bypasses_ipsec_and_opens_without_the_right_to) {
+    // The per-socket bypass policy needs CAP_NET_ADMIN; without it the
+    // socket still opens and says why it has none.
+    boost::asio::io_context io;
+    auto noop = [](const auto&, const auto&, ike::bytes_view) {};
+    auto s =
+        udp_socket::open(io, ike::ip_addr::v4(127, 0, 0, 1), free_port(), port_kind::ike, noop);
+    ASSERT_TRUE(s) << s.error();
+    if (::geteuid() != 0) {
+        EXPECT_FALSE((*s)->bypass_error().empty());
+        GTEST_SKIP() << "not root: " << (*s)->bypass_error();
+    }
+    EXPECT_EQ((*s)->bypass_error(), "");
+}
+
 }  // namespace
 }  // namespace ikev2d

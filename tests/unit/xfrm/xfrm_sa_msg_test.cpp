@@ -351,4 +351,18 @@ TEST(xfrm_sa_msg, parse_rejects_short_attribute_and_wrong_type) {
     EXPECT_FALSE(parse_sa(pol));
 }
 
+TEST(xfrm_sa_msg, af_unspec_flag_leaves_the_selector_without_a_family) {
+    // A tunnel SA carrying IPv4 and IPv6 inside (XFRM_STATE_AF_UNSPEC): the
+    // kernel keeps a selector of family 0 only if we send one.
+    sa_config sa = gcm_tunnel_sa();
+    sa.src = addr("2001:db8::1");
+    sa.dst = addr("2001:db8::2");
+    sa.extra_flags = XFRM_STATE_AF_UNSPEC;
+    auto info =
+        as<xfrm_usersa_info>(read_raw(build_new_sa(sa).view(), sizeof(xfrm_usersa_info)).fixed);
+    EXPECT_EQ(info.family, AF_INET6);
+    EXPECT_EQ(info.sel.family, 0);
+    EXPECT_EQ(info.flags, XFRM_STATE_AF_UNSPEC);
+}
+
 }  // namespace
