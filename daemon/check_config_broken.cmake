@@ -1,10 +1,21 @@
 # Runs `ikev2d --check-config` on a broken file and checks it fails (exit 1)
 # with a file:line:column diagnostic. Called by ctest with -DIKEV2D and -DCONFIG.
+# Each "# expect: TEXT" line of the file names a diagnostic that must appear.
 execute_process(COMMAND ${IKEV2D} --check-config ${CONFIG}
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT rc EQUAL 1)
   message(FATAL_ERROR "expected exit code 1, got ${rc}\n${out}${err}")
 endif()
-if(NOT "${out}${err}" MATCHES "broken\\.yaml:[0-9]+:[0-9]+: ")
+get_filename_component(name ${CONFIG} NAME)
+string(REPLACE "." "\\." name_re "${name}")
+if(NOT "${out}${err}" MATCHES "${name_re}:[0-9]+:[0-9]+: ")
   message(FATAL_ERROR "no file:line:column diagnostic in:\n${out}${err}")
 endif()
+file(STRINGS ${CONFIG} expects REGEX "^# expect: ")
+foreach(line IN LISTS expects)
+  string(REGEX REPLACE "^# expect: " "" want "${line}")
+  string(FIND "${out}${err}" "${want}" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "missing diagnostic '${want}' in:\n${out}${err}")
+  endif()
+endforeach()

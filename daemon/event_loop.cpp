@@ -60,7 +60,7 @@ event_loop::event_loop(asio::io_context& io, config::config cfg, loop_options op
       cfg_(std::move(cfg)),
       options_(std::move(options)),
       kernel_(std::move(kernel)),
-      adapter_(*kernel_, default_ownership()),
+      adapter_(*kernel_, ownership_for(cfg_.daemon)),
       psks_(cfg_.secrets),
       engine_(std::make_unique<ike::engine>(settings_for(cfg_), rng_, psks_)),
       events_(std::move(events)),
@@ -84,7 +84,7 @@ std::expected<void, std::string> event_loop::start() {
     load_connections();
     install_traps(all_names());
     start_connections(all_names());
-    keepalive_tick();
+    arm_keepalive();
     if (const auto interval = systemd::watchdog_ping_interval()) watchdog_tick(*interval);
     const auto n = cfg_.connections.size();
     systemd::notify_ready("loaded " + std::to_string(n) + " connection" + (n == 1 ? "" : "s"));
@@ -117,6 +117,13 @@ std::expected<void, std::string> event_loop::open_sockets() {
             auto s = udp_socket::open(io_, addr, port, kind, handler);
             if (!s) return std::unexpected(s.error());
             log(subsystem::net).info("listening on {}", ike::to_string((*s)->bound()));
+            if (!(*s)->bypass_error().empty()) {
+                log(subsystem::net)
+                    .warn(
+                        "{}: no IPsec bypass policy for IKE ({}): a CHILD_SA between the IKE "
+                        "addresses would capture IKE traffic",
+                        ike::to_string((*s)->bound()), (*s)->bypass_error());
+            }
             sockets_.push_back(std::move(*s));
         }
     }
@@ -382,7 +389,16 @@ void event_loop::keepalive_tick() {
         if (auto* s = socket_for(sa.local); s != nullptr)
             s->send_raw(sa.local, sa.remote, keepalive);
     }
-    keepalive_timer_.expires_after(nat_keepalive_interval);
+    arm_keepalive();
+}
+
+void event_loop::arm_keepalive() {
+    const auto interval = cfg_.daemon.nat_keepalive;
+    if (interval <= std::chrono::seconds::zero()) {
+        keepalive_timer_.cancel();
+        return;
+    }
+    keepalive_timer_.expires_after(interval);
     keepalive_timer_.async_wait([this](boost::system::error_code ec) {
         if (!ec) keepalive_tick();
     });
@@ -461,14 +477,15 @@ void event_loop::teardown(const std::string& conn) {
 void event_loop::apply_reload(config::config next, const reload_plan& plan) {
     for (const auto& name : plan.removed) teardown(name);
     for (const auto& name : plan.changed) teardown(name);
-    if (next.daemon.listen != cfg_.daemon.listen || next.daemon.ike_port != cfg_.daemon.ike_port ||
-        next.daemon.natt_port != cfg_.daemon.natt_port ||
-        next.daemon.control_socket != cfg_.daemon.control_socket) {
-        log(subsystem::cfg).warn("daemon.listen, ports and control_socket take effect on restart");
-    }
+    for (const auto& line : restart_only_changes(cfg_.daemon, next.daemon))
+        log(subsystem::cfg).warn("{}", line);
+    // The running reqid range stays until restart (restart_only_changes).
+    next.daemon.reqid_min = cfg_.daemon.reqid_min, next.daemon.reqid_max = cfg_.daemon.reqid_max;
+    const bool keepalive_changed = next.daemon.nat_keepalive != cfg_.daemon.nat_keepalive;
     logging::apply_levels(next.daemon.log);
     psks_.replace(next.secrets);
     cfg_ = std::move(next);
+    if (keepalive_changed) arm_keepalive();
     load_connections();
     std::vector<std::string> fresh = plan.added;
     fresh.insert(fresh.end(), plan.changed.begin(), plan.changed.end());

@@ -40,8 +40,6 @@ namespace ikev2d {
 
 /// How long shutdown waits for the peers to acknowledge our deletes.
 inline constexpr std::chrono::seconds shutdown_grace{3};
-/// NAT keepalive interval (RFC 3948 §2.3; charon's default).
-inline constexpr std::chrono::seconds nat_keepalive_interval{20};
 
 struct loop_options {
     std::filesystem::path config_path;
@@ -108,7 +106,11 @@ class event_loop {
     void wait_xfrm();
     void on_xfrm_events();
     void handle_acquire(std::uint32_t reqid);
+    /// Sends a NAT keepalive (RFC 3948 §2.3) to the peer of every established
+    /// IKE_SA behind whose NAT we are, then arm_keepalive().
     void keepalive_tick();
+    /// Schedules keepalive_tick after daemon.nat_keepalive (never when 0).
+    void arm_keepalive();
     void watchdog_tick(std::chrono::microseconds interval);
     void finish_stop();
     void apply_reload(config::config next, const reload_plan& plan);

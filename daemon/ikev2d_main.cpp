@@ -28,7 +28,7 @@ int run(const ikev2d::daemon_cli& cli) {
     ikev2d::logging::setup(cfg->daemon.log);
     for (const auto& w : cfg->warnings)
         ikev2d::logging::get(subsystem::cfg).warn("{}", w.to_string());
-    auto kernel = xfrm::netlink_backend::open(ikev2d::default_ownership());
+    auto kernel = xfrm::netlink_backend::open(ikev2d::ownership_for(cfg->daemon));
     if (!kernel) {
         log.error("cannot open the XFRM netlink socket: {}", kernel.error().message());
         return 1;

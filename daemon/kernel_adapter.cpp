@@ -32,11 +32,15 @@ ike::ts_range host_range(const ike::ip_addr& addr) {
     return r;
 }
 
-xfrm::ownership default_ownership() {
+xfrm::ownership ownership_for(const config::daemon_config& daemon) {
     xfrm::ownership o;
-    o.reqid_min = 0x4b450001;
-    o.reqid_max = 0x4b45ffff;
+    o.reqid_min = daemon.reqid_min;
+    o.reqid_max = daemon.reqid_max;
     return o;
+}
+
+xfrm::ownership default_ownership() {
+    return ownership_for(config::daemon_config{});
 }
 
 std::string policy_set_key(const std::string& name, const std::vector<ike::ts_range>& local,

@@ -11,15 +11,20 @@
 #include <string>
 #include <vector>
 
+#include "daemon/config/config.hpp"
 #include "libike/engine/outputs.hpp"
 #include "libxfrm/kernel_backend.hpp"
 #include "libxfrm/ownership.hpp"
 
 namespace ikev2d {
 
-/// The reqids ikev2d tags its kernel state with (xfrm::ownership). Until
-/// the config has a setting for it, this fixed range ("KE" in the high half)
-/// stays clear of strongSwan's and libreswan's, which count up from 1.
+/// The reqids ikev2d tags its kernel state with (xfrm::ownership):
+/// daemon.reqid_range. No bypass priority band (ikev2d installs no
+/// template-less policies).
+xfrm::ownership ownership_for(const config::daemon_config& daemon);
+
+/// ownership_for the default daemon settings: 0x4b450001-0x4b45ffff ("KE" in
+/// the high half), clear of strongSwan's and libreswan's, which count up from 1.
 xfrm::ownership default_ownership();
 
 /// Traffic counters of one CHILD_SA, from the kernel.

@@ -1,6 +1,7 @@
 #include "daemon/reload_plan.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "daemon/sa_json.hpp"
 
@@ -36,6 +37,35 @@ std::string connection_fingerprint(const config::connection_config& conn) {
           n(conn.unique) + n(conn.mobike) + n(conn.encap);
     for (const auto& c : conn.children) fp += "|" + child_fingerprint(c);
     return fp;
+}
+
+namespace {
+
+std::string reqid_range_text(const config::daemon_config& d) {
+    char text[32];
+    std::snprintf(text, sizeof text, "0x%08x-0x%08x", d.reqid_min, d.reqid_max);
+    return text;
+}
+
+}  // namespace
+
+std::vector<std::string> restart_only_changes(const config::daemon_config& running,
+                                              const config::daemon_config& next) {
+    std::vector<std::string> out;
+    const auto note = [&](bool changed, const char* key) {
+        if (changed)
+            out.push_back(std::string("daemon.") + key + " changed: takes effect on restart");
+    };
+    note(running.listen != next.listen, "listen");
+    note(running.ike_port != next.ike_port || running.natt_port != next.natt_port, "ports");
+    note(running.control_socket != next.control_socket, "control_socket");
+    if (running.reqid_min != next.reqid_min || running.reqid_max != next.reqid_max) {
+        out.push_back("daemon.reqid_range changed to " + reqid_range_text(next) +
+                      ": takes effect on restart; until then ikev2d keeps using and owning " +
+                      reqid_range_text(running) +
+                      " (its SAs, policies and traps carry those reqids)");
+    }
+    return out;
 }
 
 reload_plan plan_reload(const config::config& old_cfg, const config::config& new_cfg) {

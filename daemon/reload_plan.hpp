@@ -23,4 +23,12 @@ std::string connection_fingerprint(const config::connection_config& conn);
 /// of the file it comes from.
 reload_plan plan_reload(const config::config& old_cfg, const config::config& new_cfg);
 
+/// The daemon settings a reload cannot apply (listen, ports, control_socket,
+/// reqid_range) that differ between the running and the new config, one log
+/// line each. reqid_range waits for a restart because the running daemon's
+/// SAs, policies and traps carry reqids of its range, and only that range
+/// finds and removes them at stop.
+std::vector<std::string> restart_only_changes(const config::daemon_config& running,
+                                              const config::daemon_config& next);
+
 }  // namespace ikev2d

@@ -40,6 +40,15 @@ struct daemon_config {
     std::uint16_t natt_port = 4500;  ///< daemon.ports.natt
     std::filesystem::path control_socket = "/run/ikev2d/ikev2d.sock";
     log_config log;
+    /// daemon.reqid_range: the reqids ikev2d allocates and owns (its kernel
+    /// state; at start it removes stale SAs and policies in this range). The
+    /// default ("KE" in the high half) stays clear of strongSwan's and
+    /// libreswan's, which count up from small numbers. 1 <= min <= max.
+    std::uint32_t reqid_min = 0x4b450001;
+    std::uint32_t reqid_max = 0x4b45ffff;
+    /// daemon.nat_keepalive: interval of the NAT keepalives sent to peers while
+    /// we are behind a NAT (RFC 3948 §2.3; charon.keep_alive). 0 = none.
+    seconds nat_keepalive{20};
 };
 
 // ---- secrets ----------------------------------------------------------------

@@ -1,12 +1,14 @@
 #include "daemon/config/config_loader.hpp"
 
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 
 #include "daemon/config/config_validation.hpp"
 #include "daemon/config/connection_loader.hpp"
+#include "daemon/config/duration.hpp"
 #include "daemon/config/psk.hpp"
 #include "daemon/config/yaml_reader.hpp"
 
@@ -15,7 +17,8 @@ namespace ikev2d::config {
 namespace {
 
 constexpr std::string_view top_keys[] = {"daemon", "secrets", "connections"};
-constexpr std::string_view daemon_keys[] = {"listen", "ports", "control_socket", "log"};
+constexpr std::string_view daemon_keys[] = {"listen", "ports",       "control_socket",
+                                            "log",    "reqid_range", "nat_keepalive"};
 constexpr std::string_view port_keys[] = {"ike", "natt"};
 constexpr std::string_view secret_keys[] = {"ids", "psk", "psk_file"};
 // charon's logging subsystems, plus "default".
@@ -73,6 +76,58 @@ void load_listen(const schema_map& m, daemon_config& out) {
     }
 }
 
+// A reqid: decimal or 0x hex, 1..0xffffffff (the kernel's reqid is 32 bits
+// and 0 means "none").
+std::expected<std::uint32_t, value_error> parse_reqid(std::string_view text) {
+    const bool hex = text.starts_with("0x") || text.starts_with("0X");
+    const std::size_t prefix = hex ? 2 : 0;
+    const std::string_view digits = text.substr(prefix);
+    std::uint64_t value = 0;
+    const char* last = digits.data() + digits.size();
+    auto [end, ec] = std::from_chars(digits.data(), last, value, hex ? 16 : 10);
+    if (digits.empty() || end != last ||
+        (ec != std::errc{} && ec != std::errc::result_out_of_range)) {
+        const auto at =
+            digits.empty() ? text.size() : prefix + static_cast<std::size_t>(end - digits.data());
+        return std::unexpected(value_error{
+            at, "'" + std::string(text) + "' is not a reqid; expected a decimal or 0x hex number"});
+    }
+    if (ec == std::errc::result_out_of_range || value > 0xffffffff) {
+        return std::unexpected(value_error{
+            0, "reqid " + std::string(text) + " is too large; reqids are at most 0xffffffff"});
+    }
+    if (value == 0) {
+        return std::unexpected(value_error{
+            0, "reqid 0 means 'no reqid' to the kernel; the range must start at 1 or above"});
+    }
+    return static_cast<std::uint32_t>(value);
+}
+
+// daemon.reqid_range: [MIN, MAX], both inclusive.
+void load_reqid_range(const schema_map& daemon, daemon_config& out) {
+    auto node = daemon.find("reqid_range");
+    if (!node) return;
+    auto items = as_list(daemon.diag(), *node);
+    if (!items) return;
+    if (items->size() != 2) {
+        daemon.diag().error(*node, "expected [MIN, MAX], two reqids (decimal or 0x hex); got " +
+                                       std::to_string(items->size()));
+        return;
+    }
+    const scalar& first = (*items)[0];
+    const scalar& last = (*items)[1];
+    auto min = parse_value(daemon.diag(), first, parse_reqid);
+    auto max = parse_value(daemon.diag(), last, parse_reqid);
+    if (!min || !max) return;
+    if (*min > *max) {
+        daemon.diag().error(last, "the range ends (" + last.value + ") below its start (" +
+                                      first.value + "); write [MIN, MAX]");
+        return;
+    }
+    out.reqid_min = *min;
+    out.reqid_max = *max;
+}
+
 daemon_config load_daemon(diagnostics& diag, const located_node& node) {
     schema_map m(diag, node, daemon_keys);
     daemon_config out;
@@ -86,6 +141,10 @@ daemon_config load_daemon(diagnostics& diag, const located_node& node) {
         }
     }
     load_log(m, out.log);
+    load_reqid_range(m, out);
+    if (auto s = m.get_scalar("nat_keepalive")) {
+        if (auto v = parse_value(diag, *s, parse_duration)) out.nat_keepalive = *v;
+    }
     return out;
 }
 

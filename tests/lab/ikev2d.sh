@@ -200,3 +200,107 @@ ikev2d_drop_cleartext() {
     lab_run ip netns exec "$gw" ip6tables-legacy -A FORWARD -o eth0 -m policy --dir out --pol none -j DROP
   done
 }
+
+# ikev2d_daemon_yaml_plus GW EXTRA [LISTEN] [PSK]: ikev2d_daemon_yaml with the
+# lines EXTRA (more daemon: keys, indented by two spaces, e.g.
+# "  nat_keepalive: 1s") added to its daemon: section.
+ikev2d_daemon_yaml_plus() {
+  local gw=$1 extra=$2 line
+  shift 2
+  while IFS= read -r line; do
+    printf '%s\n' "$line"
+    [ "$line" = "daemon:" ] && printf '%s\n' "$extra"
+  done < <(ikev2d_daemon_yaml "$gw" "$@")
+}
+
+# ikev2d_xfrm_sas NS: one line per SA of `ip xfrm state` in NS:
+#   SPI SRC DST REQID ENCAP SPORT DPORT
+# SPI as ip prints it (0xc0000001), REQID in decimal, ENCAP the UDP
+# encapsulation type (espinudp) with its ports; all three "-" without one.
+ikev2d_xfrm_sas() {
+  ip -n "$1" xfrm state | awk '
+    function flush() { if (spi != "") print spi, src, dst, reqid, encap, sport, dport; spi = "" }
+    /^src / { flush(); src = $2; dst = $4; reqid = encap = sport = dport = "-" }
+    /^[ \t]+proto / {
+      for (i = 1; i < NF; i++) { if ($i == "spi") spi = $(i + 1); if ($i == "reqid") reqid = $(i + 1) }
+      sub(/\(.*/, "", reqid)
+    }
+    /^[ \t]+encap type / {
+      for (i = 1; i < NF; i++) { if ($i == "type") encap = $(i + 1); if ($i == "sport") sport = $(i + 1); if ($i == "dport") dport = $(i + 1) }
+    }
+    END { flush() }'
+}
+
+# ikev2d_our_sas NS: one line per SA of ikev2d's reqid range in NS:
+#   SPI SRC DST MODE REQID
+# SPI as ip prints it (0xc0000001), MODE tunnel or transport, REQID in decimal.
+ikev2d_our_sas() {
+  ip -n "$1" xfrm state | awk -v lo="$IKEV2D_REQID_MIN" -v hi="$IKEV2D_REQID_MAX" '
+    /^src / { src = $2; dst = $4; next }
+    /^[ \t]+proto [a-z0-9-]+ spi / {
+      spi = reqid = mode = ""
+      for (i = 1; i < NF; i++) { if ($i == "spi") spi = $(i + 1); if ($i == "reqid") reqid = $(i + 1); if ($i == "mode") mode = $(i + 1) }
+      sub(/\(.*/, "", reqid)
+      if (reqid + 0 >= lo && reqid + 0 <= hi) print spi, src, dst, mode, reqid
+    }'
+}
+
+# ikev2d_our_policies NS: one line per policy of ikev2d's reqid range in NS:
+#   DIR SEL_SRC SEL_DST TMPL_SRC TMPL_DST MODE REQID
+# (DIR out, in or fwd; the selector and the template's tunnel endpoints as ip
+# prints them; REQID in decimal).
+ikev2d_our_policies() {
+  ip -n "$1" xfrm policy | awk -v lo="$IKEV2D_REQID_MIN" -v hi="$IKEV2D_REQID_MAX" '
+    /^src / { ssrc = $2; sdst = $4; dir = tsrc = tdst = "-"; next }
+    /^[ \t]+dir / { dir = $2; next }
+    /^[ \t]+tmpl src / { tsrc = $3; tdst = $5; next }
+    /^[ \t]+proto [a-z0-9-]+ reqid / {
+      reqid = mode = ""
+      for (i = 1; i < NF; i++) { if ($i == "reqid") reqid = $(i + 1); if ($i == "mode") mode = $(i + 1) }
+      if (reqid + 0 >= lo && reqid + 0 <= hi) print dir, ssrc, sdst, tsrc, tdst, mode, reqid
+    }'
+}
+
+# ikev2d_log_lines GW: the number of lines in GW's daemon log so far, a mark
+# for ikev2d_wait_log.
+ikev2d_log_lines() {
+  local n=0 _line
+  if [ -r "$LAB_OUT/ikev2d-$1.log" ]; then
+    while IFS= read -r _line; do n=$((n + 1)); done <"$LAB_OUT/ikev2d-$1.log"
+  fi
+  echo "$n"
+}
+
+# ikev2d_log_has GW MARK TEXT...: one line of GW's daemon log after line MARK
+# contains every TEXT; it is printed.
+ikev2d_log_has() {
+  local gw=$1 mark=$2 n=0 line t ok
+  shift 2
+  [ -r "$LAB_OUT/ikev2d-$gw.log" ] || return 1
+  while IFS= read -r line; do
+    n=$((n + 1))
+    ((n > mark)) || continue
+    ok=1
+    for t; do [[ $line == *"$t"* ]] || { ok=0; break; }; done
+    ((ok)) && { echo "$line"; return 0; }
+  done <"$LAB_OUT/ikev2d-$gw.log"
+  return 1
+}
+
+# ikev2d_wait_log SECONDS GW MARK TEXT...: wait until ikev2d_log_has GW MARK
+# TEXT... holds; logs the line found. Non-zero (with what GW logged since
+# MARK) if it never does.
+ikev2d_wait_log() {
+  local t=$1 gw=$2 mark=$3 end line
+  shift 3
+  end=$((SECONDS + t))
+  until line=$(ikev2d_log_has "$gw" "$mark" "$@"); do
+    if ((SECONDS >= end)); then
+      echo "no line in $gw's log after line $mark with all of: $*; it logged:" >&2
+      tail -n "+$((mark + 1))" "$LAB_OUT/ikev2d-$gw.log" | sed 's/^/  /' >&2
+      return 1
+    fi
+    sleep 0.2
+  done
+  lab_log "$gw logged: ${line#* * }"
+}

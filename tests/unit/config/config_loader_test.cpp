@@ -89,6 +89,9 @@ TEST(config_loader, example_loads_with_every_field) {
     EXPECT_EQ(cfg.daemon.log.default_level, log_level::info);
     EXPECT_EQ(cfg.daemon.log.subsystems, (std::map<std::string, log_level>{
                                              {"ike", log_level::debug}, {"knl", log_level::info}}));
+    EXPECT_EQ(cfg.daemon.reqid_min, 0x4b450001u);
+    EXPECT_EQ(cfg.daemon.reqid_max, 0x4b45ffffu);
+    EXPECT_EQ(cfg.daemon.nat_keepalive, seconds(20));
 
     ASSERT_EQ(cfg.secrets.size(), 1u);
     ASSERT_EQ(cfg.secrets[0].ids.size(), 2u);
@@ -465,6 +468,140 @@ connections:
               "test.yaml:5:20: connections.a.remote.auth: expected a string, got a list");
     EXPECT_EQ(errors[3].to_string(),
               "test.yaml:6:15: connections.a.children: expected a map of keys, got a list");
+}
+
+// ---- daemon.reqid_range and daemon.nat_keepalive -----------------------------
+
+// A config whose `daemon:` section is exactly `daemon_line` (on line 2).
+std::string with_daemon_line(std::string_view daemon_line) {
+    return "daemon:\n  " + std::string(daemon_line) + with_secret(R"(
+connections:
+  a: {local: {auth: psk, id: a.example.org}, remote: {auth: psk, id: b.example.org}}
+)");
+}
+
+TEST(config_loader, reqid_range_and_nat_keepalive_defaults) {
+    config cfg = load_ok(with_daemon_line("ports: {ike: 500}"));
+    EXPECT_EQ(cfg.daemon.reqid_min, 0x4b450001u);
+    EXPECT_EQ(cfg.daemon.reqid_max, 0x4b45ffffu);
+    EXPECT_EQ(cfg.daemon.nat_keepalive, seconds(20));
+}
+
+TEST(config_loader, reqid_range_accepted_values) {
+    struct case_ {
+        std::string_view line;
+        std::uint32_t min, max;
+    };
+    const case_ cases[] = {
+        {"reqid_range: [1, 100]", 1, 100},
+        {"reqid_range: [0x10000, 0x1ffff]", 0x10000, 0x1ffff},
+        {"reqid_range: [0X4B450001, 1262878719]", 0x4b450001, 0x4b45ffff},
+        {"reqid_range: [1, 0xffffffff]", 1, 0xffffffff},
+        {"reqid_range: [4294967295, 4294967295]", 0xffffffff, 0xffffffff},
+        {"reqid_range: [7, 7]", 7, 7},
+        {"reqid_range: \"500, 0x2ff\"", 500, 0x2ff},  // swanctl-style list string
+        {"reqid_range:\n    - 0x100\n    - 0x1ff", 0x100, 0x1ff},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.line);
+        config cfg = load_ok(with_daemon_line(c.line));
+        EXPECT_EQ(cfg.daemon.reqid_min, c.min);
+        EXPECT_EQ(cfg.daemon.reqid_max, c.max);
+    }
+}
+
+TEST(config_loader, reqid_range_rejected_values) {
+    struct case_ {
+        std::string_view line;
+        std::string_view error;
+    };
+    const case_ cases[] = {
+        {"reqid_range: [0, 100]",
+         "test.yaml:2:17: daemon.reqid_range[0]: reqid 0 means 'no reqid' to the kernel; the "
+         "range must start at 1 or above"},
+        {"reqid_range: [0x0, 0x10]",
+         "test.yaml:2:17: daemon.reqid_range[0]: reqid 0 means 'no reqid' to the kernel; the "
+         "range must start at 1 or above"},
+        {"reqid_range: [100, 0x100000000]",
+         "test.yaml:2:22: daemon.reqid_range[1]: reqid 0x100000000 is too large; reqids are at "
+         "most 0xffffffff"},
+        {"reqid_range: [1, 4294967296]",
+         "test.yaml:2:20: daemon.reqid_range[1]: reqid 4294967296 is too large; reqids are at "
+         "most 0xffffffff"},
+        {"reqid_range: [1, 99999999999999999999999]",
+         "test.yaml:2:20: daemon.reqid_range[1]: reqid 99999999999999999999999 is too large; "
+         "reqids are at most 0xffffffff"},
+        {"reqid_range: [0x200, 0x1ff]",
+         "test.yaml:2:24: daemon.reqid_range[1]: the range ends (0x1ff) below its start "
+         "(0x200); write [MIN, MAX]"},
+        {"reqid_range: [abc, 5]",
+         "test.yaml:2:17: daemon.reqid_range[0]: 'abc' is not a reqid; expected a decimal or 0x "
+         "hex number"},
+        {"reqid_range: [0x4b45zz01, 0x4b45ffff]",
+         "test.yaml:2:23: daemon.reqid_range[0]: '0x4b45zz01' is not a reqid; expected a "
+         "decimal or 0x hex number"},
+        {"reqid_range: [1, 0x]",
+         "test.yaml:2:22: daemon.reqid_range[1]: '0x' is not a reqid; expected a decimal or 0x "
+         "hex number"},
+        {"reqid_range: [-1, 5]",
+         "test.yaml:2:17: daemon.reqid_range[0]: '-1' is not a reqid; expected a decimal or 0x "
+         "hex number"},
+        {"reqid_range: [1, 10k]",
+         "test.yaml:2:22: daemon.reqid_range[1]: '10k' is not a reqid; expected a decimal or 0x "
+         "hex number"},
+        {"reqid_range: [1]",
+         "test.yaml:2:16: daemon.reqid_range: expected [MIN, MAX], two reqids (decimal or 0x "
+         "hex); got 1"},
+        {"reqid_range: [1, 2, 3]",
+         "test.yaml:2:16: daemon.reqid_range: expected [MIN, MAX], two reqids (decimal or 0x "
+         "hex); got 3"},
+        {"reqid_range: 5",
+         "test.yaml:2:16: daemon.reqid_range: expected [MIN, MAX], two reqids (decimal or 0x "
+         "hex); got 1"},
+        {"reqid_range: \"100, 50\"",
+         "test.yaml:2:22: daemon.reqid_range: the range ends (50) below its start (100); write "
+         "[MIN, MAX]"},
+        {"reqid_range: {min: 1, max: 2}",
+         "test.yaml:2:16: daemon.reqid_range: expected a list, got a map"},
+        {"reqid_rnage: [1, 2]",
+         "test.yaml:2:3: daemon.reqid_rnage: unknown key 'reqid_rnage'; did you mean "
+         "'reqid_range'?"},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.line);
+        EXPECT_EQ(only_error(with_daemon_line(c.line)).to_string(), c.error);
+    }
+}
+
+TEST(config_loader, nat_keepalive_accepted_values) {
+    const std::pair<std::string_view, seconds> cases[] = {
+        {"nat_keepalive: 20s", seconds(20)}, {"nat_keepalive: 1s", seconds(1)},
+        {"nat_keepalive: 45", seconds(45)},  {"nat_keepalive: 2m", seconds(120)},
+        {"nat_keepalive: 0", seconds(0)},    {"nat_keepalive: 0s", seconds(0)},
+    };
+    for (const auto& [line, value] : cases) {
+        SCOPED_TRACE(line);
+        EXPECT_EQ(load_ok(with_daemon_line(line)).daemon.nat_keepalive, value);
+    }
+}
+
+TEST(config_loader, nat_keepalive_rejected_values) {
+    const std::pair<std::string_view, std::string_view> cases[] = {
+        {"nat_keepalive: 20 s",
+         "test.yaml:2:20: daemon.nat_keepalive: unknown time unit ' s'; use s, m, h or d (e.g. "
+         "30s, 4h)"},
+        {"nat_keepalive: 500ms",
+         "test.yaml:2:21: daemon.nat_keepalive: unknown time unit 'ms'; use s, m, h or d (e.g. "
+         "30s, 4h)"},
+        {"nat_keepalive: -1s", "test.yaml:2:18: daemon.nat_keepalive: '-1s' is not a number"},
+        {"nat_keepalive: off", "test.yaml:2:18: daemon.nat_keepalive: 'off' is not a number"},
+        {"nat_keepalive: [20s]",
+         "test.yaml:2:18: daemon.nat_keepalive: expected a string, got a list"},
+    };
+    for (const auto& [line, error] : cases) {
+        SCOPED_TRACE(line);
+        EXPECT_EQ(only_error(with_daemon_line(line)).to_string(), error);
+    }
 }
 
 TEST(config_loader, lifetimes_must_be_consistent) {

@@ -158,6 +158,47 @@ TEST(kernel_adapter, traps_keep_policies_and_map_acquires) {
     EXPECT_TRUE(a.traps().empty());
 }
 
+TEST(kernel_adapter, default_ownership_is_the_default_reqid_range) {
+    const auto o = default_ownership();
+    EXPECT_EQ(o.reqid_min, 0x4b450001u);
+    EXPECT_EQ(o.reqid_max, 0x4b45ffffu);
+    EXPECT_GT(o.bypass_priority_min, o.bypass_priority_max);  // no bypass band
+    config::daemon_config d;
+    d.reqid_min = 100, d.reqid_max = 199;
+    const auto custom = ownership_for(d);
+    EXPECT_TRUE(custom.owns_reqid(100));
+    EXPECT_TRUE(custom.owns_reqid(199));
+    EXPECT_FALSE(custom.owns_reqid(99));
+    EXPECT_FALSE(custom.owns_reqid(200));
+    EXPECT_FALSE(custom.owns_reqid(0x4b450001));
+}
+
+TEST(kernel_adapter, allocates_from_the_configured_range_up_to_0xffffffff) {
+    fake_kernel k;
+    config::daemon_config d;
+    d.reqid_min = 0xfffffffe, d.reqid_max = 0xffffffff;  // two reqids, at the very top
+    kernel_adapter a(k, ownership_for(d));
+    auto named = [](ike::child_sa_id id, std::string name) {
+        auto req = child(id, 0xc0000010 + id * 0x10);
+        req.name = std::move(name);
+        return req;
+    };
+    const auto first = named(1, "one/net"), second = named(2, "two/net");
+    ASSERT_TRUE(a.install(first));
+    ASSERT_TRUE(a.install(second));
+    EXPECT_EQ(std::get<xfrm::sa_add>(k.log[0]).sa.reqid, 0xfffffffeu);
+    EXPECT_EQ(std::get<xfrm::sa_add>(k.log[5]).sa.reqid, 0xffffffffu);
+    // The range is used up: a third policy set gets no reqid.
+    const auto r = a.install(named(3, "three/net"));
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().find("no free reqid"), std::string::npos) << r.error();
+    // Freed reqids are reused (wrapping at the top of the range).
+    ASSERT_TRUE(a.remove(removal(first)));
+    k.log.clear();
+    ASSERT_TRUE(a.install(named(4, "three/net")));
+    EXPECT_EQ(std::get<xfrm::sa_add>(k.log.at(0)).sa.reqid, 0xfffffffeu);
+}
+
 TEST(kernel_adapter, dynamic_trap_uses_the_hosts) {
     fake_kernel k;
     kernel_adapter a(k, default_ownership());

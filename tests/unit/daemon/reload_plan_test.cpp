@@ -52,5 +52,35 @@ TEST(reload_plan, child_settings_count_as_changes) {
     EXPECT_EQ(plan_reload(a, a).unchanged.size(), 1u);
 }
 
+TEST(reload_plan, restart_only_daemon_settings) {
+    const config::daemon_config running;
+    EXPECT_TRUE(restart_only_changes(running, running).empty());
+
+    // nat_keepalive and log levels apply on reload: nothing to say.
+    auto next = running;
+    next.nat_keepalive = std::chrono::seconds(5);
+    next.log.default_level = config::log_level::debug;
+    EXPECT_TRUE(restart_only_changes(running, next).empty());
+
+    next = running;
+    next.reqid_min = 0x100, next.reqid_max = 0x1ff;
+    EXPECT_EQ(restart_only_changes(running, next),
+              std::vector<std::string>{
+                  "daemon.reqid_range changed to 0x00000100-0x000001ff: takes effect on restart; "
+                  "until then ikev2d keeps using and owning 0x4b450001-0x4b45ffff (its SAs, "
+                  "policies and traps carry those reqids)"});
+
+    next = running;
+    next.natt_port = 4501;
+    next.control_socket = "/run/other.sock";
+    next.reqid_max = 0x4b450fff;
+    const auto lines = restart_only_changes(running, next);
+    ASSERT_EQ(lines.size(), 3u);
+    EXPECT_EQ(lines[0], "daemon.ports changed: takes effect on restart");
+    EXPECT_EQ(lines[1], "daemon.control_socket changed: takes effect on restart");
+    EXPECT_TRUE(lines[2].starts_with("daemon.reqid_range changed to 0x4b450001-0x4b450fff"))
+        << lines[2];
+}
+
 }  // namespace
 }  // namespace ikev2d
