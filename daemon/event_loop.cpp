@@ -215,6 +215,13 @@ std::expected<void, std::string> event_loop::terminate(ike::ike_sa_id id) {
     return {};
 }
 
+std::expected<ike::ike_sa_id, std::string> event_loop::terminate_child(ike::child_sa_id id) {
+    auto ike = engine_->terminate_child(ike::clock::now(), id);
+    drain();
+    if (!ike) return std::unexpected(ike.error().message);
+    return *ike;
+}
+
 void event_loop::on_datagram(const ike::socket_address& local, const ike::socket_address& remote,
                              ike::bytes_view message) {
     log(subsystem::net)
