@@ -210,7 +210,8 @@ class engine::impl {
         if (!cfg) {
             out_.emplace_back(sa_event{sa_event::kind::failed, 0, 0,
                                        "no connection configured for " + to_string(local.ip) +
-                                           " - " + to_string(remote.ip)});
+                                           " - " + to_string(remote.ip),
+                                       {}, remote});
             return;
         }
         auto& sa = create(false, cfg, ctx.now);
@@ -433,7 +434,7 @@ void engine::on_kernel_result(time_point now, ike_sa_id id, child_sa_id child, b
         return;
     }
     sa->emit(
-        ctx, sa_event::kind::failed, child,
+        ctx, sa_event::kind::child_failed, child,
         "installing CHILD_SA " + sa->find_child(child)->name + " failed: " + std::string(error));
     if (sa->state() == ike_sa_state::established) {
         sa->tasks.queue(std::make_unique<child_delete>(*sa, true, child));

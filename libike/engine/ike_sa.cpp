@@ -178,7 +178,7 @@ std::expected<std::vector<payload>, ike_sa::open_error> ike_sa::open(const messa
 
 void ike_sa::emit(engine_context& ctx, sa_event::kind what, child_sa_id child,
                   std::string reason) const {
-    ctx.out.emplace_back(sa_event{what, id, child, std::move(reason)});
+    ctx.out.emplace_back(sa_event{what, id, child, std::move(reason), config->name, remote});
 }
 
 void ike_sa::remove_children(engine_context& ctx, bool report) {

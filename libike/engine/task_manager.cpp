@@ -383,7 +383,7 @@ void task_manager::refuse_malformed(const message& m, bool response, const std::
     if (sa_.state() == ike_sa_state::connecting)
         sa_.fail(ctx, reason);
     else
-        sa_.emit(ctx, sa_event::kind::failed, 0, reason + " (answered INVALID_SYNTAX)");
+        sa_.emit(ctx, sa_event::kind::warning, 0, reason + " (answered INVALID_SYNTAX)");
 }
 
 // §2.21.2: an error found in a response goes to the peer in an INFORMATIONAL

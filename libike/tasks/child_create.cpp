@@ -146,7 +146,8 @@ task_result child_create::process_response(const inbound_message& m, engine_cont
     }
     for (auto e : child_errors)
         if (m.find_notify(e)) {
-            fail(ctx, name + " refused: peer answered " + to_string(e));
+            fail(ctx,
+                 name + " refused: peer answered " + to_string(e) + "; we offered " + offer_text());
             return progress::done;
         }
     if (const auto* e = m.first_error()) {
@@ -206,6 +207,14 @@ task_result child_create::process_response(const inbound_message& m, engine_cont
     spi_out_ = spi_value(chosen_.spi);
     install(ctx);
     return progress::done;
+}
+
+// Our side of a refused request, for the operator: proposals and selectors.
+std::string child_create::offer_text() const {
+    std::string props;
+    for (const auto& p : offered_.proposals)
+        props += (props.empty() ? "" : ", ") + to_string(to_proposal(p));
+    return "[" + props + "] for " + list(local_ts_) + " === " + list(remote_ts_);
 }
 
 void child_create::refuse(notify_type notify, std::string reason, bytes data) {
@@ -384,7 +393,7 @@ void child_create::install(engine_context& ctx) {
 }
 
 void child_create::fail(engine_context& ctx, std::string reason) {
-    sa_.emit(ctx, sa_event::kind::failed, 0, std::move(reason));
+    sa_.emit(ctx, sa_event::kind::child_failed, 0, std::move(reason));
 }
 
 }  // namespace ike

@@ -61,6 +61,7 @@ class child_create final : public task {
     /// kernel's confirmation).
     void install(engine_context& ctx);
     void fail(engine_context& ctx, std::string reason);
+    std::string offer_text() const;
     void refuse(notify_type notify, std::string reason, bytes data = {});
 
     const child_sa_config* config_;

@@ -124,7 +124,9 @@ struct peer {
     std::string failures() const {
         std::string s;
         for (const auto& e : events)
-            if (e.what == sa_event::kind::failed) s += e.reason + "\n";
+            if (e.what == sa_event::kind::failed || e.what == sa_event::kind::child_failed ||
+                e.what == sa_event::kind::warning)
+                s += e.reason + "\n";
         return s;
     }
 };
