@@ -49,31 +49,29 @@ std::expected<std::vector<ike::ike_sa_id>, std::string> terminate_targets(
     event_loop& loop, const control::request& req) {
     std::vector<ike::ike_sa_id> ids;
     for (const auto& sa : loop.engine().list_sas()) {
-        const bool has_child = req.child_id && std::ranges::any_of(sa.children, [&](const auto& c) {
-                                   return c.id == *req.child_id;
-                               });
         if ((!req.conn.empty() && sa.connection == req.conn) ||
-            (req.ike_id && sa.id == *req.ike_id) || has_child) {
+            (req.ike_id && sa.id == *req.ike_id)) {
             ids.push_back(sa.id);
         }
     }
     if (!ids.empty()) return ids;
     if (!req.conn.empty()) return fail("no IKE_SA of connection '" + req.conn + "'");
-    if (req.ike_id) return fail("no IKE_SA #" + std::to_string(*req.ike_id));
-    return fail("no CHILD_SA #" + std::to_string(req.child_id.value_or(0)));
+    return fail("no IKE_SA #" + std::to_string(req.ike_id.value_or(0)));
 }
 
 handler_result terminate(event_loop& loop, const control::request& req) {
+    if (req.child_id) {
+        // One CHILD_SA; its IKE_SA stays.
+        auto ike = loop.terminate_child(*req.child_id);
+        if (!ike) return fail(ike.error());
+        return json{{"child", *req.child_id}, {"ike", *ike}};
+    }
     auto ids = terminate_targets(loop, req);
     if (!ids) return fail(ids.error());
-    // A CHILD_SA alone cannot be deleted through the engine facade yet: its
-    // IKE_SA goes with it (said in the response and in the docs).
     for (const auto id : *ids) {
         if (auto ok = loop.terminate(id); !ok) return fail(ok.error());
     }
-    json out = {{"terminated", *ids}};
-    if (req.child_id) out["note"] = "the CHILD_SA's IKE_SA was deleted with it";
-    return out;
+    return json{{"terminated", *ids}};
 }
 
 handler_result reload(event_loop& loop) {

@@ -164,6 +164,9 @@ std::string format_response(control::command cmd, const json& body) {
         case control::command::initiate:
             return "initiated IKE_SA #" + text(body, "ike") + "\n";
         case control::command::terminate:
+            if (body.contains("child"))
+                return "terminating CHILD_SA #" + text(body, "child") + " of IKE_SA #" +
+                       text(body, "ike") + "\n";
             return "terminating IKE_SA " + joined(body, "terminated") + "\n";
         case control::command::reload:
             return "reloaded: added " + joined(body, "added") + "; removed " +

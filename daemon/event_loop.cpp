@@ -45,6 +45,10 @@ const char* event_name(ike::sa_event::kind k) {
             return "CHILD_SA installed";
         case ike::sa_event::kind::child_down:
             return "CHILD_SA deleted";
+        case ike::sa_event::kind::child_failed:
+            return "CHILD_SA failed";
+        case ike::sa_event::kind::warning:
+            return "warning";
         case ike::sa_event::kind::failed:
             return "failed";
     }
@@ -222,6 +226,13 @@ std::expected<void, std::string> event_loop::terminate(ike::ike_sa_id id) {
     return {};
 }
 
+std::expected<ike::ike_sa_id, std::string> event_loop::terminate_child(ike::child_sa_id id) {
+    auto ike = engine_->terminate_child(ike::clock::now(), id);
+    drain();
+    if (!ike) return std::unexpected(ike.error().message);
+    return *ike;
+}
+
 void event_loop::on_datagram(const ike::socket_address& local, const ike::socket_address& remote,
                              ike::bytes_view message) {
     log(subsystem::net)
@@ -310,14 +321,22 @@ void event_loop::log_event(const ike::sa_event& ev) {
     const bool child =
         ev.what == ike::sa_event::kind::child_up || ev.what == ike::sa_event::kind::child_down;
     auto& l = log(child ? subsystem::chd : subsystem::ike);
+    using kind = ike::sa_event::kind;
     const auto level =
-        ev.what == ike::sa_event::kind::failed ? spdlog::level::warn : spdlog::level::info;
+        ev.what == kind::failed || ev.what == kind::child_failed || ev.what == kind::warning
+            ? spdlog::level::warn
+            : spdlog::level::info;
+    // The event names its IKE_SA's connection and peer: an SA that failed
+    // inside one engine call is already gone from list_sas().
+    if (!ev.connection.empty())
+        contexts_[ev.ike] = logging::sa_context(ev.connection, ev.ike, ev.remote.ip);
     l.log(level, "{} {}{}{}", context(ev.ike), event_name(ev.what), ev.reason.empty() ? "" : ": ",
           ev.reason);
-    if (ev.what == ike::sa_event::kind::ike_down) contexts_.erase(ev.ike);
+    if (ev.what == kind::ike_down || ev.what == kind::failed) contexts_.erase(ev.ike);
 }
 
 std::string event_loop::context(ike::ike_sa_id id) {
+    if (const auto it = contexts_.find(id); it != contexts_.end()) return it->second;
     for (const auto& sa : engine_->list_sas()) {
         if (sa.id == id)
             return contexts_[id] = logging::sa_context(sa.connection, id, sa.remote.ip);

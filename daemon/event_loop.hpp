@@ -83,6 +83,8 @@ class event_loop {
                                                         const std::string& child);
     /// Deletes one IKE_SA. Errors: the engine's refusal (unknown id).
     std::expected<void, std::string> terminate(ike::ike_sa_id id);
+    /// Deletes one CHILD_SA; returns its IKE_SA, which stays.
+    std::expected<ike::ike_sa_id, std::string> terminate_child(ike::child_sa_id id);
     /// Drains and carries out the engine's outputs, then re-arms the timer.
     void drain();
 

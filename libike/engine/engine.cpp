@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "libike/codec/message.hpp"
+#include "libike/codec/payload_rules.hpp"
 #include "libike/crypto/prf.hpp"
 #include "libike/engine/ike_sa.hpp"
 #include "libike/proposal/proposal_string.hpp"
@@ -93,6 +94,8 @@ class engine::impl {
         auto m = decode_message(datagram);
         if (!m) {
             ++stats_.dropped_malformed;
+            if (m.error().code == parse_errc::unsupported_critical)
+                refuse_critical(datagram, m.error().payload, local, remote);
             return;
         }
         auto ctx = context(now);
@@ -116,8 +119,47 @@ class engine::impl {
                 return;
             }
             sa.tasks.receive(*m, datagram, local, remote, ctx);
+            if (sa.initial_contact_received) drop_replaced(sa, ctx);
         }
         sweep();
+    }
+
+    // §2.4 INITIAL_CONTACT: the peer restarted and forgot every other IKE_SA
+    // it had with us under the same identities; drop those silently (a
+    // Delete would go to a peer that no longer knows them).
+    void drop_replaced(ike_sa& fresh, engine_context& ctx) {
+        fresh.initial_contact_received = false;
+        if (fresh.state() != ike_sa_state::established || !fresh.peer_id) return;
+        for (auto& [spi, other] : sas_) {
+            if (other.get() == &fresh || other->state() == ike_sa_state::gone) continue;
+            if (other->config->name != fresh.config->name || !other->peer_id ||
+                !(*other->peer_id == *fresh.peer_id))
+                continue;
+            other->fail(ctx, "replaced by IKE_SA #" + std::to_string(fresh.id) +
+                                 ": the peer restarted (INITIAL_CONTACT)");
+        }
+    }
+
+    // §2.5: an IKE_SA_INIT request with an unknown critical payload is
+    // answered, statelessly, with UNSUPPORTED_CRITICAL_PAYLOAD naming its type.
+    // (Inside SK the IKE_SA's task manager answers.)
+    void refuse_critical(bytes_view datagram, payload_type type, const socket_address& local,
+                         const socket_address& remote) {
+        auto h = decode_ike_header(datagram);
+        if (!h || h->header.exchange != exchange_type::ike_sa_init || h->header.is_response() ||
+            h->header.spi_r != 0)
+            return;
+        stateless_answer(h->header.spi_i, notify_type::unsupported_critical_payload,
+                         {static_cast<std::uint8_t>(type)}, local, remote);
+    }
+
+    void stateless_answer(std::uint64_t spi_i, notify_type type, bytes data,
+                          const socket_address& local, const socket_address& remote) {
+        ike_header h{spi_i, 0, 0, exchange_type::ike_sa_init, header_flag::response, 0};
+        message answer{h,
+                       {payload{payload_type::notify, false,
+                                notify_payload{protocol_id::none, {}, type, std::move(data)}}}};
+        out_.emplace_back(send_datagram{local, remote, encode_message(answer)});
     }
 
     // §2.6: cookie = HMAC-SHA-256(secret, Ni | IPi | SPIi), checked statelessly.
@@ -138,6 +180,11 @@ class engine::impl {
                 sa->second->tasks.receive(m, datagram, local, remote, ctx);
             return;
         }
+        // Checked before any state exists: a malformed request costs nothing.
+        if (!check_payload_rules(exchange_type::ike_sa_init, false, m.payloads)) {
+            ++stats_.dropped_malformed;
+            return;
+        }
         if (half_open_.size() >= settings_.cookie_threshold) {
             const nonce_payload* ni = nullptr;
             for (const auto& p : m.payloads)
@@ -150,14 +197,7 @@ class engine::impl {
             const auto* first =
                 m.payloads.empty() ? nullptr : std::get_if<notify_payload>(&m.payloads[0].body);
             if (!first || first->type != notify_type::cookie || first->data != expected) {
-                ike_header h{m.header.spi_i,        0, 0, exchange_type::ike_sa_init,
-                             header_flag::response, 0};
-                message answer{
-                    h,
-                    {payload{
-                        payload_type::notify, false,
-                        notify_payload{protocol_id::none, {}, notify_type::cookie, expected}}}};
-                out_.emplace_back(send_datagram{local, remote, encode_message(answer)});
+                stateless_answer(m.header.spi_i, notify_type::cookie, expected, local, remote);
                 return;
             }
         }
@@ -170,7 +210,8 @@ class engine::impl {
         if (!cfg) {
             out_.emplace_back(sa_event{sa_event::kind::failed, 0, 0,
                                        "no connection configured for " + to_string(local.ip) +
-                                           " - " + to_string(remote.ip)});
+                                           " - " + to_string(remote.ip),
+                                       {}, remote});
             return;
         }
         auto& sa = create(false, cfg, ctx.now);
@@ -222,6 +263,33 @@ class engine::impl {
         return best;
     }
 
+    // An IKE_SA of `connection` we can add CHILD_SAs to: established, or
+    // connecting as initiator (its queue runs after IKE_AUTH).
+    ike_sa* usable_sa(const std::string& connection) {
+        for (auto& [spi, sa] : sas_) {
+            if (sa->config->name != connection) continue;
+            if (sa->state() == ike_sa_state::established ||
+                (sa->state() == ike_sa_state::connecting && sa->initiator))
+                return sa.get();
+        }
+        return nullptr;
+    }
+
+    // Whether another live IKE_SA of the same connection exists (then no
+    // INITIAL_CONTACT: the peer must keep it).
+    bool has_other_sa(const ike_sa& sa) const {
+        return std::ranges::any_of(sas_, [&](const auto& kv) {
+            return kv.second.get() != &sa && kv.second->config->name == sa.config->name &&
+                   kv.second->state() != ike_sa_state::gone;
+        });
+    }
+
+    ike_sa* find_by_child(child_sa_id child) {
+        for (auto& [spi, sa] : sas_)
+            if (sa->find_child(child)) return sa.get();
+        return nullptr;
+    }
+
     ike_sa* find(ike_sa_id id) {
         for (auto& [spi, sa] : sas_)
             if (sa->id == id) return sa.get();
@@ -267,18 +335,35 @@ std::expected<ike_sa_id, engine_error> engine::initiate(time_point now, std::str
         return std::unexpected(
             engine_error{"no connection named '" + std::string(connection) + "'"});
     const auto& cfg = *it;
-    if (cfg->remote_addrs.empty())
-        return std::unexpected(
-            engine_error{"connection '" + cfg->name + "' has no remote address to initiate to"});
     std::vector<const child_sa_config*> children;
     for (const auto& c : cfg->children)
-        if (child.empty() || c.name == child) {
-            children.push_back(&c);
-            if (child.empty()) break;  // the first child; more need CREATE_CHILD_SA
-        }
+        if (child.empty() || c.name == child) children.push_back(&c);
     if (!child.empty() && children.empty())
         return std::unexpected(engine_error{"connection '" + cfg->name + "' has no child '" +
                                             std::string(child) + "'"});
+    auto ctx = impl_->context(now);
+    // An IKE_SA of the connection that is up (or coming up) takes the
+    // children that it does not carry yet, by CREATE_CHILD_SA.
+    if (auto* sa = impl_->usable_sa(cfg->name)) {
+        std::erase_if(children, [&](const child_sa_config* c) {
+            const std::string name = cfg->name + "/" + c->name;
+            return std::ranges::any_of(sa->children,
+                                       [&](const child_sa& x) { return x.name == name; }) ||
+                   sa->tasks.has_child_create(c);
+        });
+        if (children.empty())
+            return std::unexpected(
+                engine_error{"'" + cfg->name + (child.empty() ? "" : "/" + std::string(child)) +
+                             "' is already up on IKE_SA #" + std::to_string(sa->id)});
+        for (const auto* c : children)
+            sa->tasks.queue(std::make_unique<child_create>(*sa, true, c));
+        sa->tasks.initiate(ctx);
+        impl_->sweep();
+        return sa->id;
+    }
+    if (cfg->remote_addrs.empty())
+        return std::unexpected(
+            engine_error{"connection '" + cfg->name + "' has no remote address to initiate to"});
     auto& sa = impl_->create(true, cfg, now);
     const ip_addr& peer = cfg->remote_addrs.front();
     // Our address: the first configured one of the peer's family; without
@@ -291,12 +376,12 @@ std::expected<ike_sa_id, engine_error> engine::initiate(time_point now, std::str
         }
     sa.local.port = 500;
     sa.remote = socket_address{peer, cfg->remote_port};
-    sa.requested_child = std::string(child);
+    sa.send_initial_contact = !impl_->has_other_sa(sa);
     sa.tasks.queue(std::make_unique<ike_init>(sa, true));
     sa.tasks.queue(std::make_unique<ike_natd>(sa, true));
     sa.tasks.queue(std::make_unique<ike_auth>(sa, true));
+    // The first child rides in IKE_AUTH, the others follow by CREATE_CHILD_SA.
     for (const auto* c : children) sa.tasks.queue(std::make_unique<child_create>(sa, true, c));
-    auto ctx = impl_->context(now);
     sa.tasks.initiate(ctx);
     const ike_sa_id id = sa.id;
     impl_->sweep();
@@ -320,14 +405,36 @@ std::expected<void, engine_error> engine::terminate(time_point now, ike_sa_id id
     return {};
 }
 
+std::expected<ike_sa_id, engine_error> engine::terminate_child(time_point now, child_sa_id child) {
+    auto* sa = impl_->find_by_child(child);
+    if (!sa) return std::unexpected(engine_error{"no CHILD_SA #" + std::to_string(child)});
+    if (sa->state() != ike_sa_state::established)
+        return std::unexpected(engine_error{"CHILD_SA #" + std::to_string(child) + "'s IKE_SA #" +
+                                            std::to_string(sa->id) + " is " +
+                                            std::string(to_string(sa->state()))});
+    auto ctx = impl_->context(now);
+    if (!sa->tasks.has_child_delete(child))
+        sa->tasks.queue(std::make_unique<child_delete>(*sa, true, child));
+    sa->tasks.initiate(ctx);
+    impl_->sweep();
+    return sa->id;
+}
+
 void engine::on_kernel_result(time_point now, ike_sa_id id, child_sa_id child, bool ok,
                               std::string_view error) {
-    if (ok) return;
     auto* sa = impl_->find(id);
     if (!sa || !sa->find_child(child)) return;
     auto ctx = impl_->context(now);
+    if (ok) {
+        auto* c = sa->find_child(child);
+        if (c->state == child_sa_state::installing) {
+            c->state = child_sa_state::installed;
+            sa->emit(ctx, sa_event::kind::child_up, child);
+        }
+        return;
+    }
     sa->emit(
-        ctx, sa_event::kind::failed, child,
+        ctx, sa_event::kind::child_failed, child,
         "installing CHILD_SA " + sa->find_child(child)->name + " failed: " + std::string(error));
     if (sa->state() == ike_sa_state::established) {
         sa->tasks.queue(std::make_unique<child_delete>(*sa, true, child));

@@ -97,15 +97,23 @@ class engine {
     /// or before `now` are handled.
     void on_timer(time_point now);
 
-    /// Starts an IKE_SA for `connection` (and its first child, or all children
-    /// when `child` is empty), from `local` (port 500) to its first remote address.
+    /// Brings up `child` of `connection` (every child when empty): on the
+    /// connection's IKE_SA by CREATE_CHILD_SA when one is up or coming up;
+    /// otherwise on a new IKE_SA to its first remote address, the first child
+    /// in IKE_AUTH and the others by CREATE_CHILD_SA. Returns the IKE_SA.
+    /// Errors: unknown connection or child, no remote address, already up.
     std::expected<ike_sa_id, engine_error> initiate(time_point now, std::string_view connection,
                                                     std::string_view child = {});
 
     /// Deletes an IKE_SA with its CHILD_SAs (INFORMATIONAL Delete to the peer).
     std::expected<void, engine_error> terminate(time_point now, ike_sa_id sa);
 
-    /// The daemon reports whether an install_child_sa succeeded; on failure
+    /// Deletes one CHILD_SA (INFORMATIONAL Delete); its IKE_SA stays.
+    /// Returns the IKE_SA it belonged to.
+    std::expected<ike_sa_id, engine_error> terminate_child(time_point now, child_sa_id child);
+
+    /// The daemon reports whether an install_child_sa succeeded (child_up
+    /// follows success); on failure
     /// the engine deletes the CHILD_SA with the peer and reports it.
     void on_kernel_result(time_point now, ike_sa_id sa, child_sa_id child, bool ok,
                           std::string_view error);

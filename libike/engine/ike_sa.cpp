@@ -156,7 +156,7 @@ std::expected<std::vector<payload>, ike_sa::open_error> ike_sa::open(const messa
                                                                      bytes_view raw) const {
     if (m.header.exchange == exchange_type::ike_sa_init) return m.payloads;
     if (!keys || m.payloads.empty() || m.payloads.back().type != payload_type::sk)
-        return std::unexpected(open_error{false});
+        return std::unexpected(open_error{false, std::nullopt});
     const auto& sk = std::get<sk_payload>(m.payloads.back().body);
     // The AAD is every byte before the SK body: IKE header, any outer
     // payloads, the SK generic header.
@@ -164,16 +164,21 @@ std::expected<std::vector<payload>, ike_sa::open_error> ike_sa::open(const messa
     auto plain = keys->in->open(aad, sk.encrypted);
     if (!plain)
         return std::unexpected(
-            open_error{plain.error().code == crypto_errc::integrity_check_failed});
+            open_error{plain.error().code == crypto_errc::integrity_check_failed, std::nullopt});
     byte_reader inner(*plain);
     auto chain = decode_payload_chain(sk.first_inner, inner);
-    if (!chain) return std::unexpected(open_error{false});
+    if (!chain) {
+        open_error e;
+        if (chain.error().code == parse_errc::unsupported_critical)
+            e.unsupported_critical = chain.error().payload;
+        return std::unexpected(e);
+    }
     return std::move(*chain);
 }
 
 void ike_sa::emit(engine_context& ctx, sa_event::kind what, child_sa_id child,
                   std::string reason) const {
-    ctx.out.emplace_back(sa_event{what, id, child, std::move(reason)});
+    ctx.out.emplace_back(sa_event{what, id, child, std::move(reason), config->name, remote});
 }
 
 void ike_sa::remove_children(engine_context& ctx, bool report) {

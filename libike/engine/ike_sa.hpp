@@ -10,7 +10,8 @@
 // (rekeying sits between established and gone in charon; IKE rekeying is not
 // implemented yet, so the state exists only in the diagram's future.)
 //
-// CHILD_SA lifecycle: installed --delete_started--> deleting --> (erased).
+// CHILD_SA lifecycle: installing --kernel confirmed--> installed
+//                    --delete_started--> deleting --> (erased).
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -49,12 +50,12 @@ enum class ike_sa_state : std::uint8_t { connecting, established, deleting, gone
 enum class ike_sa_event : std::uint8_t { authenticated, delete_started, deleted, failed };
 std::string_view to_string(ike_sa_state s);
 
-enum class child_sa_state : std::uint8_t { installed, deleting };
+enum class child_sa_state : std::uint8_t { installing, installed, deleting };
 
 struct child_sa {
     child_sa_id id = 0;
     std::string name;  ///< connection/child
-    child_sa_state state = child_sa_state::installed;
+    child_sa_state state = child_sa_state::installing;
     std::uint32_t spi_in = 0, spi_out = 0;
     proposal negotiated;
     ipsec_mode mode = ipsec_mode::tunnel;
@@ -82,7 +83,8 @@ class ike_sa {
     std::uint64_t spi_i = 0, spi_r = 0;
     socket_address local, remote;
     bool nat_local = false, nat_remote = false;
-    std::string requested_child;  ///< initiator: child to create (empty: all)
+    bool send_initial_contact = false;      ///< initiator: no other IKE_SA with this peer (§2.4)
+    bool initial_contact_received = false;  ///< responder: the peer restarted; drop its old SAs
 
     std::uint64_t our_spi() const { return initiator ? spi_i : spi_r; }
 
@@ -122,6 +124,8 @@ class ike_sa {
     /// Errors: `integrity` true when the ICV failed (drop silently, count).
     struct open_error {
         bool integrity = false;
+        /// An unknown payload marked critical inside SK (§2.5): its type.
+        std::optional<payload_type> unsupported_critical;
     };
     std::expected<std::vector<payload>, open_error> open(const message& m, bytes_view raw) const;
 

@@ -67,11 +67,21 @@ struct remove_child_sa {
 
 /// A state change operators and ikev2ctl care about.
 struct sa_event {
-    enum class kind : std::uint8_t { ike_up, ike_down, child_up, child_down, failed };
+    enum class kind : std::uint8_t {
+        ike_up,
+        ike_down,
+        child_up,
+        child_down,
+        failed,        ///< the IKE_SA is gone (or never came to be)
+        child_failed,  ///< a CHILD_SA was refused or could not be installed; the IKE_SA stays
+        warning,       ///< worth an operator's attention; nothing went down
+    };
     kind what{};
     ike_sa_id ike = 0;
     child_sa_id child = 0;
-    std::string reason;  ///< for failures: what did not match, in plain words
+    std::string reason;      ///< for failures: what did not match, in plain words
+    std::string connection;  ///< the IKE_SA's connection, for log context
+    socket_address remote;   ///< the peer, for log context
 };
 
 using output = std::variant<send_datagram, install_child_sa, remove_child_sa, sa_event>;

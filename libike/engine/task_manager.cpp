@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "libike/codec/payload_rules.hpp"
 #include "libike/engine/ike_sa.hpp"
 #include "libike/tasks/child_create.hpp"
 #include "libike/tasks/child_delete.hpp"
@@ -18,22 +19,47 @@ namespace ike {
 
 namespace {
 
-// Initiator: the order in which queued tasks are activated, and the exchange
-// each belongs to. Tasks of the first exchange found go out together, in this
-// order; an INFORMATIONAL carries one task.
-struct initiator_slot {
-    task_kind kind;
-    exchange_type exchange;
+// Initiator: the order in which queued tasks are activated. The first
+// queued kind found decides the exchange (exchange_of); IKE_SA_INIT carries
+// ike_init with ike_natd, IKE_AUTH carries ike_auth with the first
+// child_create; every other exchange carries one task.
+constexpr task_kind initiator_order[] = {
+    task_kind::ike_init,   task_kind::ike_natd,     task_kind::ike_auth, task_kind::child_create,
+    task_kind::ike_delete, task_kind::child_delete, task_kind::ike_dpd,
 };
-constexpr initiator_slot initiator_order[] = {
-    {task_kind::ike_init, exchange_type::ike_sa_init},
-    {task_kind::ike_natd, exchange_type::ike_sa_init},
-    {task_kind::ike_auth, exchange_type::ike_auth},
-    {task_kind::child_create, exchange_type::ike_auth},
-    {task_kind::ike_delete, exchange_type::informational},
-    {task_kind::child_delete, exchange_type::informational},
-    {task_kind::ike_dpd, exchange_type::informational},
-};
+
+exchange_type exchange_of(task_kind k, ike_sa_state s) {
+    switch (k) {
+        case task_kind::ike_init:
+        case task_kind::ike_natd:
+            return exchange_type::ike_sa_init;
+        case task_kind::ike_auth:
+            return exchange_type::ike_auth;
+        case task_kind::child_create:
+            // The first CHILD_SA rides in IKE_AUTH (§1.2), later ones get their own.
+            return s == ike_sa_state::connecting ? exchange_type::ike_auth
+                                                 : exchange_type::create_child_sa;
+        case task_kind::ike_delete:
+        case task_kind::child_delete:
+        case task_kind::ike_dpd:
+            return exchange_type::informational;
+    }
+    return exchange_type::informational;
+}
+
+// Only IKE_SA_INIT and IKE_AUTH combine tasks.
+bool per_exchange_is_batched(exchange_type e) {
+    return e == exchange_type::ike_sa_init || e == exchange_type::ike_auth;
+}
+
+// How many tasks of `k` one exchange `e` carries.
+std::size_t per_exchange(exchange_type e, task_kind k) {
+    if (e == exchange_type::ike_sa_init)
+        return k == task_kind::ike_init || k == task_kind::ike_natd;
+    if (e == exchange_type::ike_auth)
+        return k == task_kind::ike_auth || k == task_kind::child_create;
+    return 1;
+}
 
 // Responder: tasks created for a request, by exchange type and (for
 // INFORMATIONAL) by a Delete payload's protocol; in processing order.
@@ -47,6 +73,7 @@ constexpr responder_rule responder_rules[] = {
     {exchange_type::ike_sa_init, protocol_id::none, task_kind::ike_natd},
     {exchange_type::ike_auth, protocol_id::none, task_kind::ike_auth},
     {exchange_type::ike_auth, protocol_id::none, task_kind::child_create},
+    {exchange_type::create_child_sa, protocol_id::none, task_kind::child_create},
     {exchange_type::informational, protocol_id::ike, task_kind::ike_delete},
     {exchange_type::informational, protocol_id::esp, task_kind::child_delete},
     {exchange_type::informational, protocol_id::none, task_kind::ike_dpd},
@@ -60,6 +87,7 @@ bool accepts_request(ike_sa_state s, exchange_type e, std::uint32_t id) {
             return (e == exchange_type::ike_sa_init && id == 0) ||
                    (e == exchange_type::ike_auth && id == 1);
         case ike_sa_state::established:
+            return e == exchange_type::informational || e == exchange_type::create_child_sa;
         case ike_sa_state::deleting:
             return e == exchange_type::informational;
         case ike_sa_state::gone:
@@ -99,26 +127,47 @@ bool task_manager::has_queued(task_kind kind) const {
     return std::ranges::any_of(queued_, is) || std::ranges::any_of(active_, is);
 }
 
+bool task_manager::has_child_create(const child_sa_config* config) const {
+    auto is = [&](const auto& t) {
+        return t->kind() == task_kind::child_create &&
+               static_cast<const child_create&>(*t).config() == config;
+    };
+    return std::ranges::any_of(queued_, is) || std::ranges::any_of(active_, is);
+}
+
+bool task_manager::has_child_delete(child_sa_id child) const {
+    auto is = [&](const auto& t) {
+        return t->kind() == task_kind::child_delete &&
+               static_cast<const child_delete&>(*t).child() == child;
+    };
+    return std::ranges::any_of(queued_, is) || std::ranges::any_of(active_, is);
+}
+
 void task_manager::initiate(engine_context& ctx) {
     if (!active_.empty() || queued_.empty() || sa_.state() == ike_sa_state::gone) return;
-    for (const auto& slot : initiator_order) {
-        if (std::ranges::none_of(queued_, [&](const auto& t) { return t->kind() == slot.kind; }))
-            continue;
-        active_exchange_ = slot.exchange;
-        for (const auto& s : initiator_order) {
-            if (s.exchange != active_exchange_) continue;
-            for (auto it = queued_.begin(); it != queued_.end();) {
-                if ((*it)->kind() == s.kind) {
-                    active_.push_back(std::move(*it));
-                    it = queued_.erase(it);
-                    if (active_exchange_ == exchange_type::informational) break;
-                } else {
-                    ++it;
-                }
+    // No new exchanges but the Delete once the IKE_SA is being deleted.
+    if (sa_.state() == ike_sa_state::deleting) {
+        std::erase_if(queued_, [](const auto& t) { return t->kind() != task_kind::ike_delete; });
+        if (queued_.empty()) return;
+    }
+    const auto first = std::ranges::find_if(initiator_order, [&](task_kind k) {
+        return std::ranges::any_of(queued_, [&](const auto& t) { return t->kind() == k; });
+    });
+    if (first == std::end(initiator_order)) return;
+    active_exchange_ = exchange_of(*first, sa_.state());
+    for (task_kind k : initiator_order) {
+        std::size_t room =
+            exchange_of(k, sa_.state()) == active_exchange_ ? per_exchange(active_exchange_, k) : 0;
+        for (auto it = queued_.begin(); room > 0 && it != queued_.end();) {
+            if ((*it)->kind() != k) {
+                ++it;
+                continue;
             }
-            if (active_exchange_ == exchange_type::informational && !active_.empty()) break;
+            active_.push_back(std::move(*it));
+            it = queued_.erase(it);
+            --room;
         }
-        break;
+        if (!per_exchange_is_batched(active_exchange_) && !active_.empty()) break;
     }
     send_request(ctx);
 }
@@ -188,12 +237,30 @@ void task_manager::receive(const message& m, bytes_view raw, const socket_addres
         return;
     }
 
+    const bool protected_msg = m.header.exchange != exchange_type::ike_sa_init;
+    if (protected_msg && !check_protected_outer(m.payloads)) {
+        ++ctx.stats.dropped_malformed;
+        return;
+    }
     auto inner = sa_.open(m, raw);
+    if (!inner && !response && inner.error().unsupported_critical) {
+        // §2.5: refuse the whole request, naming the payload type.
+        ++expected_peer_id_;
+        message_builder err{m.header.exchange, sa_.spi_i, sa_.spi_r, {}};
+        err.add_notify(notify_type::unsupported_critical_payload,
+                       {static_cast<std::uint8_t>(*inner.error().unsupported_critical)});
+        send_response(err, m.header.message_id, ctx);
+        return;
+    }
     if (!inner) {
         if (inner.error().integrity)
             ++ctx.stats.dropped_integrity;
         else
             ++ctx.stats.dropped_malformed;
+        return;
+    }
+    if (auto ok = check_payload_rules(m.header.exchange, response, *inner); !ok) {
+        refuse_malformed(m, response, ok.error().explanation, ctx);
         return;
     }
     last_inbound_ = ctx.now;
@@ -219,6 +286,8 @@ void task_manager::process_response(const message& m, const std::vector<payload>
         if (!r) {
             active_.clear();
             retransmit_at_.reset();
+            if (r.error().notify && sa_.keys && m.header.exchange != exchange_type::ike_sa_init)
+                send_error_informational(*r.error().notify, ctx);
             sa_.fail(ctx, std::move(r.error().reason), r.error().report);
             return;
         }
@@ -277,11 +346,54 @@ void task_manager::process_request(const message& m, const std::vector<payload>&
     };
     for (auto& t : passive_)
         if (auto r = t->process(in, ctx); !r) return answer_error(std::move(r.error()));
+    // §2.21.2: the initiator could not verify our AUTH and says so in an
+    // INFORMATIONAL of its own; the IKE_SA is dead for it.
+    if (m.header.exchange == exchange_type::informational &&
+        in.find_notify(notify_type::authentication_failed))
+        return answer_error(task_error{
+            std::nullopt, {}, "AUTHENTICATION_FAILED: the peer could not verify our AUTH payload"});
     message_builder b{m.header.exchange, sa_.spi_i, sa_.spi_r, {}};
     for (auto& t : passive_)
         if (auto r = t->build(b, ctx); !r) return answer_error(std::move(r.error()));
     passive_.clear();
     send_response(b, id, ctx);
+}
+
+// A message that breaks the payload rules (codec/payload_rules). An
+// unprotected IKE_SA_INIT may be forged: dropped, the exchange goes on. A
+// protected request is answered INVALID_SYNTAX (§3.10.1: it passed the ICV);
+// during IKE_AUTH that ends the IKE_SA, later only the request fails. A
+// protected response fails the IKE_SA: the peer is broken.
+void task_manager::refuse_malformed(const message& m, bool response, const std::string& why,
+                                    engine_context& ctx) {
+    ++ctx.stats.dropped_malformed;
+    if (m.header.exchange == exchange_type::ike_sa_init) return;
+    const std::string reason = "peer's " + std::string(name(m.header.exchange)) +
+                               (response ? " response" : " request") + " is malformed: " + why;
+    if (response) {
+        active_.clear();
+        retransmit_at_.reset();
+        sa_.fail(ctx, reason);
+        return;
+    }
+    ++expected_peer_id_;
+    message_builder err{m.header.exchange, sa_.spi_i, sa_.spi_r, {}};
+    err.add_notify(notify_type::invalid_syntax);
+    send_response(err, m.header.message_id, ctx);
+    if (sa_.state() == ike_sa_state::connecting)
+        sa_.fail(ctx, reason);
+    else
+        sa_.emit(ctx, sa_event::kind::warning, 0, reason + " (answered INVALID_SYNTAX)");
+}
+
+// §2.21.2: an error found in a response goes to the peer in an INFORMATIONAL
+// request of its own; it is sent once, since the IKE_SA is gone right after.
+void task_manager::send_error_informational(notify_type notify, engine_context& ctx) {
+    message_builder b{exchange_type::informational, sa_.spi_i, sa_.spi_r, {}};
+    b.add_notify(notify);
+    auto datagram =
+        sa_.encode(exchange_type::informational, false, ++next_request_id_, b.payloads, ctx.rng);
+    if (datagram) ctx.out.emplace_back(send_datagram{sa_.local, sa_.remote, std::move(*datagram)});
 }
 
 void task_manager::send_response(const message_builder& b, std::uint32_t id, engine_context& ctx) {

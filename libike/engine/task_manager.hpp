@@ -36,6 +36,9 @@ class task_manager {
     /// Adds a task to run as initiator when the slot is free.
     void queue(std::unique_ptr<task> t);
     bool has_queued(task_kind kind) const;
+    /// A queued or active child_create for `config` / child_delete of `child`.
+    bool has_child_create(const child_sa_config* config) const;
+    bool has_child_delete(child_sa_id child) const;
 
     /// Starts the next queued exchange if none is outstanding.
     void initiate(engine_context& ctx);
@@ -60,6 +63,9 @@ class task_manager {
     void process_request(const message& m, const std::vector<payload>& inner, bytes_view raw,
                          engine_context& ctx);
     void send_response(const message_builder& b, std::uint32_t id, engine_context& ctx);
+    void send_error_informational(notify_type notify, engine_context& ctx);
+    void refuse_malformed(const message& m, bool response, const std::string& why,
+                          engine_context& ctx);
     void create_passive_tasks(const message& m, const std::vector<payload>& inner);
 
     ike_sa& sa_;

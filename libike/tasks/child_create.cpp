@@ -2,14 +2,19 @@
 
 #include <algorithm>
 
+#include "libike/codec/notify_payload.hpp"
 #include "libike/crypto/keymat.hpp"
 #include "libike/engine/ike_sa.hpp"
 #include "libike/proposal/proposal_string.hpp"
 #include "libike/sa/proposal_match.hpp"
+#include "libike/tasks/ike_init.hpp"
 
 namespace ike {
 
 namespace {
+
+// A peer answering INVALID_KE_PAYLOAD forever must not keep us busy.
+constexpr unsigned max_ke_retries = 3;
 
 bytes spi_bytes(std::uint32_t spi) {
     return {static_cast<std::uint8_t>(spi >> 24), static_cast<std::uint8_t>(spi >> 16),
@@ -22,18 +27,41 @@ std::uint32_t spi_value(const bytes& b) {
            b[3];
 }
 
+bytes random_nonce(random_source& rng) {
+    bytes b(our_nonce_size);
+    rng.fill(b);
+    return b;
+}
+
 // Configured selectors, or the IKE address (charon's "dynamic").
 std::vector<ts_range> resolve(const std::vector<ts_range>& configured, const ip_addr& address) {
     if (!configured.empty()) return configured;
     return {host_ts(address)};
 }
 
-// Error notifies that refuse a CHILD_SA but leave the IKE_SA up (§1.2).
+// §1.2: IKE_AUTH carries no KE payload, so its SA offers no KE transforms
+// (charon strips them the same way).
+std::vector<proposal> without_ke(const std::vector<proposal>& proposals) {
+    std::vector<proposal> out = proposals;
+    for (auto& p : out)
+        std::erase_if(p.transforms,
+                      [](const transform_spec& t) { return t.type == transform_type::ke; });
+    return out;
+}
+
+std::string list(std::span<const ts_range> ts) {
+    std::string s;
+    for (const auto& t : ts) s += (s.empty() ? "" : ", ") + to_string(t);
+    return "[" + s + "]";
+}
+
+// Error notifies that refuse a CHILD_SA but leave the IKE_SA up (§1.2, §1.3).
 constexpr notify_type child_errors[] = {
     notify_type::no_proposal_chosen,   notify_type::ts_unacceptable,
     notify_type::single_pair_required, notify_type::internal_address_failure,
     notify_type::failed_cp_required,   notify_type::invalid_selectors,
     notify_type::no_additional_sas,    notify_type::temporary_failure,
+    notify_type::invalid_ke_payload,   notify_type::invalid_syntax,
 };
 
 std::string child_name(const ike_sa& sa, const child_sa_config* c) {
@@ -43,27 +71,62 @@ std::string child_name(const ike_sa& sa, const child_sa_config* c) {
 }  // namespace
 
 task_result child_create::build(message_builder& m, engine_context& ctx) {
-    if (initiator_) {
-        spi_in_ = random_esp_spi(ctx.rng);
-        local_ts_ = resolve(config_->local_ts, sa_.local.ip);
-        remote_ts_ = resolve(config_->remote_ts, sa_.remote.ip);
-        if (config_->mode == ipsec_mode::transport) m.add_notify(notify_type::use_transport_mode);
-        offered_ = to_sa_payload(config_->esp_proposals, spi_bytes(spi_in_));
-        m.add(payload_type::sa, offered_);
-        m.add(payload_type::tsi, to_ts_payload(local_ts_));
-        m.add(payload_type::tsr, to_ts_payload(remote_ts_));
-        return progress::done;
+    return initiator_ ? build_request(m, ctx) : build_response(m, ctx);
+}
+
+task_result child_create::process(const inbound_message& m, engine_context& ctx) {
+    return initiator_ ? process_response(m, ctx) : process_request(m, ctx);
+}
+
+task_result child_create::build_request(message_builder& m, engine_context& ctx) {
+    ike_auth_ = m.exchange == exchange_type::ike_auth;
+    if (spi_in_ == 0) spi_in_ = random_esp_spi(ctx.rng);
+    local_ts_ = resolve(config_->local_ts, sa_.local.ip);
+    remote_ts_ = resolve(config_->remote_ts, sa_.remote.ip);
+    const auto proposals = ike_auth_ ? without_ke(config_->esp_proposals) : config_->esp_proposals;
+    if (config_->mode == ipsec_mode::transport) m.add_notify(notify_type::use_transport_mode);
+    offered_ = to_sa_payload(proposals, spi_bytes(spi_in_));
+    m.add(payload_type::sa, offered_);
+    if (!ike_auth_) {
+        if (ni_.empty()) ni_ = random_nonce(ctx.rng);
+        m.add(payload_type::nonce, nonce_payload{ni_});
+        if (!group_) group_ = preferred_group(proposals);
+        if (group_) {
+            if (!ke_ || ke_->group() != *group_) {
+                auto ke = make_key_exchange(*group_, ctx.rng);
+                if (!ke)
+                    return std::unexpected(
+                        task_error{std::nullopt,
+                                   {},
+                                   "CHILD_SA " + child_name(sa_, config_) +
+                                       ": key exchange: " + ke.error().message()});
+                ke_ = std::move(*ke);
+            }
+            m.add(payload_type::ke, ke_payload{*group_, ke_->public_value()});
+        }
     }
+    m.add(payload_type::tsi, to_ts_payload(local_ts_));
+    m.add(payload_type::tsr, to_ts_payload(remote_ts_));
+    return progress::done;
+}
+
+task_result child_create::build_response(message_builder& m, engine_context& ctx) {
     if (!requested_) return progress::done;  // childless IKE_AUTH
     if (failure_) {
-        m.add_notify(*failure_);
-        fail(ctx, failure_reason_);
+        m.add_notify(*failure_, failure_data_);
+        // INVALID_KE_PAYLOAD is negotiation, not failure: the peer retries.
+        if (*failure_ != notify_type::invalid_ke_payload) fail(ctx, failure_reason_);
         return progress::done;
     }
     spi_in_ = random_esp_spi(ctx.rng);
     chosen_.spi = spi_bytes(spi_in_);
     if (mode_ == ipsec_mode::transport) m.add_notify(notify_type::use_transport_mode);
     m.add(payload_type::sa, sa_payload{{chosen_}});
+    if (!ike_auth_) {
+        nr_ = random_nonce(ctx.rng);
+        m.add(payload_type::nonce, nonce_payload{nr_});
+        if (ke_) m.add(payload_type::ke, ke_payload{ke_->group(), ke_->public_value()});
+    }
     // Responder: TSi are the peer's (our remote), TSr ours.
     m.add(payload_type::tsi, to_ts_payload(remote_ts_));
     m.add(payload_type::tsr, to_ts_payload(local_ts_));
@@ -71,80 +134,153 @@ task_result child_create::build(message_builder& m, engine_context& ctx) {
     return progress::done;
 }
 
-task_result child_create::process(const inbound_message& m, engine_context& ctx) {
-    if (initiator_) {
-        if (sa_.state() != ike_sa_state::established) return progress::done;
-        for (auto e : child_errors)
-            if (m.find_notify(e)) {
-                fail(ctx, "CHILD_SA " + child_name(sa_, config_) + " refused: peer answered " +
-                              to_string(e));
-                return progress::done;
-            }
-        const auto* sa = m.find<sa_payload>(payload_type::sa);
-        const auto* tsi = m.find<ts_payload>(payload_type::tsi);
-        const auto* tsr = m.find<ts_payload>(payload_type::tsr);
-        if (!sa || !tsi || !tsr) {
-            fail(ctx, "CHILD_SA " + child_name(sa_, config_) +
-                          ": IKE_AUTH response lacks SA, TSi or TSr");
+task_result child_create::process_response(const inbound_message& m, engine_context& ctx) {
+    const std::string name = "CHILD_SA " + child_name(sa_, config_);
+    if (ike_auth_ && sa_.state() != ike_sa_state::established) return progress::done;
+    if (const auto* n = m.find_notify(notify_type::invalid_ke_payload); n && !ike_auth_) {
+        auto g = read_invalid_ke_group(*n);
+        if (g && offers_group(offered_, *g) && ++retries_ <= max_ke_retries) {
+            group_ = *g;
+            return progress::need_more;
+        }
+    }
+    for (auto e : child_errors)
+        if (m.find_notify(e)) {
+            fail(ctx,
+                 name + " refused: peer answered " + to_string(e) + "; we offered " + offer_text());
             return progress::done;
         }
-        auto choice = verify_chosen(offered_, *sa, protocol_id::esp, {.skip_ke = true});
-        if (!choice) {
-            fail(ctx, "CHILD_SA " + child_name(sa_, config_) + ": " + choice.error().explanation);
-            return progress::done;
-        }
-        auto got_i = from_ts_payload(*tsi);
-        auto got_r = from_ts_payload(*tsr);
-        if (!got_i || !got_r || !is_subset(*got_i, local_ts_) || !is_subset(*got_r, remote_ts_)) {
-            fail(ctx, "CHILD_SA " + child_name(sa_, config_) +
-                          ": TS_UNACCEPTABLE: the responder's traffic selectors are not within "
-                          "ours");
-            return progress::done;
-        }
-        const bool transport = m.find_notify(notify_type::use_transport_mode) != nullptr;
-        if (config_->mode == ipsec_mode::transport && !transport) {
-            fail(ctx, "CHILD_SA " + child_name(sa_, config_) +
-                          ": the peer did not accept transport mode");
-            return progress::done;
-        }
-        mode_ = config_->mode;
-        local_ts_ = std::move(*got_i);
-        remote_ts_ = std::move(*got_r);
-        chosen_ = choice->chosen;
-        negotiated_ = choice->negotiated;
-        spi_out_ = spi_value(chosen_.spi);
-        install(ctx);
+    if (const auto* e = m.first_error()) {
+        fail(ctx, name + " refused: peer answered " + to_string(e->type));
         return progress::done;
     }
-
-    // Responder.
     const auto* sa = m.find<sa_payload>(payload_type::sa);
     const auto* tsi = m.find<ts_payload>(payload_type::tsi);
     const auto* tsr = m.find<ts_payload>(payload_type::tsr);
-    if (!sa && !tsi && !tsr) return progress::done;
-    requested_ = true;
-    if (!sa || !tsi || !tsr)
-        return std::unexpected(
-            task_error{notify_type::invalid_syntax, {}, "IKE_AUTH request lacks SA, TSi or TSr"});
-    auto peer_i = from_ts_payload(*tsi);
-    auto peer_r = from_ts_payload(*tsr);
-    if (!peer_i || !peer_r) {
-        failure_ = notify_type::ts_unacceptable;
-        failure_reason_ = "CHILD_SA refused: TS_UNACCEPTABLE: undecodable traffic selectors";
+    const auto* nonce = m.find<nonce_payload>(payload_type::nonce);
+    if (!sa || !tsi || !tsr || (!ike_auth_ && !nonce)) {
+        fail(ctx, name + ": the response lacks " +
+                      (ike_auth_ ? "SA, TSi or TSr" : "SA, Nonce, TSi or TSr"));
+        return progress::done;
+    }
+    auto choice = verify_chosen(offered_, *sa, protocol_id::esp, {.skip_ke = ike_auth_});
+    if (!choice) {
+        fail(ctx, name + ": " + choice.error().explanation);
+        return progress::done;
+    }
+    if (!ike_auth_) {
+        nr_ = nonce->nonce;
+        auto groups = choice->negotiated.groups();
+        if (!groups.empty()) {
+            const auto* ke = m.find<ke_payload>(payload_type::ke);
+            if (!ke || !ke_ || ke->group != groups.front() || ke_->group() != groups.front()) {
+                fail(ctx, name + ": the response's KE payload does not match the chosen group " +
+                              to_string(groups.front()));
+                return progress::done;
+            }
+            auto g_ir = ke_->shared_secret(ke->data);
+            if (!g_ir) {
+                fail(ctx, name + ": peer's KE value: " + g_ir.error().message());
+                return progress::done;
+            }
+            g_ir_ = std::move(*g_ir);
+        }
+    }
+    auto got_i = from_ts_payload(*tsi);
+    auto got_r = from_ts_payload(*tsr);
+    if (!got_i || !got_r || !is_subset(*got_i, local_ts_) || !is_subset(*got_r, remote_ts_)) {
+        fail(ctx, name + ": TS_UNACCEPTABLE: the responder's traffic selectors " +
+                      (got_i && got_r ? list(*got_i) + " === " + list(*got_r) : "(undecodable)") +
+                      " are not within ours " + list(local_ts_) + " === " + list(remote_ts_));
         return progress::done;
     }
     const bool transport = m.find_notify(notify_type::use_transport_mode) != nullptr;
+    if (config_->mode == ipsec_mode::transport && !transport) {
+        fail(ctx, name + ": the peer did not accept transport mode");
+        return progress::done;
+    }
+    mode_ = config_->mode;
+    local_ts_ = std::move(*got_i);
+    remote_ts_ = std::move(*got_r);
+    chosen_ = choice->chosen;
+    negotiated_ = choice->negotiated;
+    spi_out_ = spi_value(chosen_.spi);
+    install(ctx);
+    return progress::done;
+}
+
+// Our side of a refused request, for the operator: proposals and selectors.
+std::string child_create::offer_text() const {
+    std::string props;
+    for (const auto& p : offered_.proposals)
+        props += (props.empty() ? "" : ", ") + to_string(to_proposal(p));
+    return "[" + props + "] for " + list(local_ts_) + " === " + list(remote_ts_);
+}
+
+void child_create::refuse(notify_type notify, std::string reason, bytes data) {
+    failure_ = notify;
+    failure_data_ = std::move(data);
+    failure_reason_ = "CHILD_SA refused: " + to_string(notify) + ": " + std::move(reason);
+}
+
+task_result child_create::process_request(const inbound_message& m, engine_context& ctx) {
+    ike_auth_ = m.header.exchange == exchange_type::ike_auth;
+    const auto* sa = m.find<sa_payload>(payload_type::sa);
+    const auto* tsi = m.find<ts_payload>(payload_type::tsi);
+    const auto* tsr = m.find<ts_payload>(payload_type::tsr);
+    if (ike_auth_ && !sa && !tsi && !tsr) return progress::done;
+    requested_ = true;
+    if (ike_auth_ && (!sa || !tsi || !tsr))
+        return std::unexpected(
+            task_error{notify_type::invalid_syntax, {}, "IKE_AUTH request lacks SA, TSi or TSr"});
+    if (!ike_auth_ && !check_create_request(m)) return progress::done;
+    auto peer_i = from_ts_payload(*tsi);
+    auto peer_r = from_ts_payload(*tsr);
+    if (!peer_i || !peer_r) {
+        refuse(notify_type::ts_unacceptable, "undecodable traffic selectors");
+        return progress::done;
+    }
+    select_child(*sa, *peer_i, *peer_r, m.find_notify(notify_type::use_transport_mode) != nullptr);
+    if (!failure_ && !ike_auth_) answer_key_exchange(m.find<ke_payload>(payload_type::ke), ctx);
+    return progress::done;
+}
+
+// CREATE_CHILD_SA request: a new CHILD_SA needs SA, Nonce, TSi and TSr (§1.3.1);
+// rekeys are refused for now. False when refused.
+bool child_create::check_create_request(const inbound_message& m) {
+    const auto* sa = m.find<sa_payload>(payload_type::sa);
+    const auto* nonce = m.find<nonce_payload>(payload_type::nonce);
+    if (m.find_notify(notify_type::rekey_sa)) {
+        refuse(notify_type::no_additional_sas, "CHILD_SA rekeying is not supported yet");
+    } else if (sa && !sa->proposals.empty() && sa->proposals.front().protocol == protocol_id::ike) {
+        refuse(notify_type::no_additional_sas, "IKE_SA rekeying is not supported yet");
+    } else if (!sa || !nonce || !m.find<ts_payload>(payload_type::tsi) ||
+               !m.find<ts_payload>(payload_type::tsr)) {
+        refuse(notify_type::invalid_syntax, "CREATE_CHILD_SA request lacks SA, Nonce, TSi or TSr");
+    } else {
+        ni_ = nonce->nonce;
+        return true;
+    }
+    return false;
+}
+
+void child_create::select_child(const sa_payload& sa, const std::vector<ts_range>& tsi,
+                                const std::vector<ts_range>& tsr, bool transport) {
+    // Children are matched by traffic selectors first, so that a refusal
+    // names the proposals of the child the peer meant.
     std::string proposal_why, ts_why;
     for (const auto& c : sa_.config->children) {
-        auto choice = select_proposal(c.esp_proposals, *sa, protocol_id::esp, {.skip_ke = true});
-        if (!choice) {
-            if (proposal_why.empty()) proposal_why = choice.error().explanation;
-            continue;
-        }
-        auto narrowed = narrow(*peer_i, *peer_r, resolve(c.remote_ts, sa_.remote.ip),
+        auto narrowed = narrow(tsi, tsr, resolve(c.remote_ts, sa_.remote.ip),
                                resolve(c.local_ts, sa_.local.ip));
         if (!narrowed) {
             if (ts_why.empty()) ts_why = narrowed.error().explanation;
+            continue;
+        }
+        auto choice =
+            select_proposal(c.esp_proposals, sa, protocol_id::esp, {.skip_ke = ike_auth_});
+        if (!choice) {
+            if (proposal_why.empty())
+                proposal_why = child_name(sa_, &c) + ": " + choice.error().explanation;
             continue;
         }
         config_ = &c;
@@ -156,18 +292,39 @@ task_result child_create::process(const inbound_message& m, engine_context& ctx)
         // §1.3.1: transport mode only when both ask for it.
         mode_ = transport && c.mode == ipsec_mode::transport ? ipsec_mode::transport
                                                              : ipsec_mode::tunnel;
-        return progress::done;
+        return;
     }
-    if (!ts_why.empty()) {
-        failure_ = notify_type::ts_unacceptable;
-        failure_reason_ = "CHILD_SA refused: TS_UNACCEPTABLE: " + ts_why;
-    } else {
-        failure_ = notify_type::no_proposal_chosen;
-        failure_reason_ =
-            "CHILD_SA refused: NO_PROPOSAL_CHOSEN: " +
-            (proposal_why.empty() ? std::string("no child configured") : proposal_why);
+    if (!proposal_why.empty())
+        refuse(notify_type::no_proposal_chosen, proposal_why);
+    else
+        refuse(notify_type::ts_unacceptable,
+               ts_why.empty() ? std::string("no child configured") : ts_why);
+}
+
+void child_create::answer_key_exchange(const ke_payload* ke, engine_context& ctx) {
+    auto groups = negotiated_.groups();
+    if (groups.empty()) return;  // no PFS
+    const ke_group want = groups.front();
+    if (!ke || ke->group != want) {
+        // §1.3: name the group we want; the peer repeats the request with it.
+        refuse(notify_type::invalid_ke_payload,
+               "peer's KE payload is " + (ke ? to_string(ke->group) : std::string("missing")) +
+                   ", we chose " + to_string(want),
+               make_invalid_ke_payload(want).data);
+        return;
     }
-    return progress::done;
+    auto ours = make_key_exchange(want, ctx.rng);
+    if (!ours) {
+        refuse(notify_type::no_proposal_chosen, ours.error().message());
+        return;
+    }
+    auto g_ir = (*ours)->shared_secret(ke->data);
+    if (!g_ir) {
+        refuse(notify_type::invalid_syntax, "peer's KE value: " + g_ir.error().message());
+        return;
+    }
+    ke_ = std::move(*ours);
+    g_ir_ = std::move(*g_ir);
 }
 
 void child_create::install(engine_context& ctx) {
@@ -176,10 +333,13 @@ void child_create::install(engine_context& ctx) {
         fail(ctx, "CHILD_SA " + child_name(sa_, config_) + ": " + lengths.error());
         return;
     }
-    // §2.17: KEYMAT = prf+(SK_d, Ni | Nr); the initiator of the exchange
-    // creating the CHILD_SA (here the IKE_SA's) sends with the _i keys.
-    auto keys = derive_child_sa_keys(*sa_.keys->sk_d, sa_.ni, sa_.nr,
-                                     sa_key_lengths{lengths->first, lengths->second});
+    // §2.17: KEYMAT = prf+(SK_d, [g^ir (new) |] Ni | Nr), with the nonces of
+    // the exchange that creates the CHILD_SA (IKE_AUTH: the IKE_SA's).
+    const bytes& ni = ike_auth_ ? sa_.ni : ni_;
+    const bytes& nr = ike_auth_ ? sa_.nr : nr_;
+    const sa_key_lengths sizes{lengths->first, lengths->second};
+    auto keys = g_ir_ ? derive_child_sa_keys(*sa_.keys->sk_d, *g_ir_, ni, nr, sizes)
+                      : derive_child_sa_keys(*sa_.keys->sk_d, ni, nr, sizes);
     if (!keys) {
         fail(ctx, "CHILD_SA " + child_name(sa_, config_) + ": KEYMAT: " + keys.error().message());
         return;
@@ -187,6 +347,7 @@ void child_create::install(engine_context& ctx) {
     child_sa c;
     c.id = ++ctx.next_child_id;
     c.name = child_name(sa_, config_);
+    c.state = child_sa_state::installing;
     c.spi_in = spi_in_;
     c.spi_out = spi_out_;
     c.negotiated = negotiated_;
@@ -214,7 +375,8 @@ void child_create::install(engine_context& ctx) {
     ins.keys.encr_key_bits = encr.front().key_bits;
     ins.keys.integ = integ.empty() ? integ_id::none : integ.front();
     ins.keys.esn = !esn.empty() && esn.front() == esn_id::yes;
-    const bool i = sa_.initiator;
+    // The initiator of the exchange sends with the _i keys (§2.17).
+    const bool i = initiator_;
     ins.keys.encr_in = i ? keys->encr_r : keys->encr_i;
     ins.keys.integ_in = i ? keys->integ_r : keys->integ_i;
     ins.keys.encr_out = i ? keys->encr_i : keys->encr_r;
@@ -228,11 +390,10 @@ void child_create::install(engine_context& ctx) {
     ins.hard_time = std::chrono::duration_cast<std::chrono::seconds>(config_->life_time);
     sa_.children.push_back(std::move(c));
     ctx.out.emplace_back(std::move(ins));
-    sa_.emit(ctx, sa_event::kind::child_up, sa_.children.back().id);
 }
 
 void child_create::fail(engine_context& ctx, std::string reason) {
-    sa_.emit(ctx, sa_event::kind::failed, 0, std::move(reason));
+    sa_.emit(ctx, sa_event::kind::child_failed, 0, std::move(reason));
 }
 
 }  // namespace ike

@@ -15,6 +15,7 @@ class child_delete final : public task {
     child_delete(ike_sa& sa, bool initiator, child_sa_id child)
         : task(sa, initiator), child_(child) {}
     task_kind kind() const override { return task_kind::child_delete; }
+    child_sa_id child() const { return child_; }
     task_result build(message_builder& m, engine_context& ctx) override;
     task_result process(const inbound_message& m, engine_context& ctx) override;
 

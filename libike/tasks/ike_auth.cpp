@@ -103,6 +103,8 @@ task_result ike_auth::build(message_builder& m, engine_context& ctx) {
         }
         m.add(payload_type::idi, our_id);
         m.add(payload_type::auth, std::move(*auth));
+        // §2.4: the peer may drop IKE_SAs it still holds from before our restart.
+        if (sa_.send_initial_contact) m.add_notify(notify_type::initial_contact);
         return progress::done;
     }
     auto auth = our_auth(sa_, ctx, our_id, *sa_.peer_id);
@@ -134,10 +136,10 @@ task_result ike_auth::process(const inbound_message& m, engine_context& ctx) {
         if (!id || !auth)
             return std::unexpected(
                 task_error{std::nullopt, {}, "IKE_AUTH response lacks IDr or AUTH"});
-        if (auto v = verify_peer(sa_, ctx, *id, *auth); !v) {
-            v.error().notify.reset();
+        // A failure keeps its AUTHENTICATION_FAILED notify: the task manager
+        // sends it in an INFORMATIONAL of its own (§2.21.2).
+        if (auto v = verify_peer(sa_, ctx, *id, *auth); !v)
             return std::unexpected(std::move(v.error()));
-        }
         if (auto t = sa_.transition(ike_sa_event::authenticated); !t)
             return std::unexpected(task_error{std::nullopt, {}, t.error()});
         sa_.established_at = ctx.now;
@@ -151,6 +153,7 @@ task_result ike_auth::process(const inbound_message& m, engine_context& ctx) {
             task_error{notify_type::invalid_syntax, {}, "IKE_AUTH request lacks IDi or AUTH"});
     if (auto v = verify_peer(sa_, ctx, *id, *auth); !v)
         return std::unexpected(std::move(v.error()));
+    sa_.initial_contact_received = m.find_notify(notify_type::initial_contact) != nullptr;
     return progress::done;
 }
 

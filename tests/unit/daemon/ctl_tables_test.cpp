@@ -75,6 +75,8 @@ TEST(ctl_tables, status_and_command_results) {
               "initiated IKE_SA #4\n");
     EXPECT_EQ(format_response(control::command::terminate, json{{"terminated", {3, 5}}}),
               "terminating IKE_SA 3, 5\n");
+    EXPECT_EQ(format_response(control::command::terminate, json{{"child", 7}, {"ike", 3}}),
+              "terminating CHILD_SA #7 of IKE_SA #3\n");
     EXPECT_EQ(format_response(control::command::log_level,
                               json{{"subsystem", "ike"}, {"level", "debug"}}),
               "ike logs at debug\n");

@@ -2,60 +2,10 @@
 #include <gtest/gtest.h>
 
 #include "libike/proposal/proposal_string.hpp"
-#include "tests/unit/engine/two_peers.hpp"
+#include "tests/unit/engine/site_to_site.hpp"
 
 namespace ike::test {
 namespace {
-
-using namespace std::chrono_literals;
-
-// A (initiator, 192.0.2.1, net 10.1.0.0/16) and B (responder, 192.0.2.2, net 10.2.0.0/16).
-struct site_to_site : ::testing::Test {
-    conn_spec a_spec{.local_addr = "192.0.2.1",
-                     .remote_addr = "192.0.2.2",
-                     .local_id = "a.example.org",
-                     .remote_id = "b.example.org",
-                     .local_ts = {"10.1.0.0/16"},
-                     .remote_ts = {"10.2.0.0/16"}};
-    conn_spec b_spec{.local_addr = "192.0.2.2",
-                     .remote_addr = "192.0.2.1",
-                     .local_id = "b.example.org",
-                     .remote_id = "a.example.org",
-                     .local_ts = {"10.2.0.0/16"},
-                     .remote_ts = {"10.1.0.0/16"}};
-    std::unique_ptr<two_peers> net;
-    engine_settings settings;
-    std::string a_addr = "192.0.2.1", b_addr = "192.0.2.2";
-
-    void start(std::string_view psk_a = "s3cret-psk", std::string_view psk_b = "s3cret-psk") {
-        net = std::make_unique<two_peers>(a_addr, b_addr, settings);
-        net->a.psks.add("b.example.org", psk_a);
-        net->b.psks.add("a.example.org", psk_b);
-        net->a.eng.set_connections({make_config(a_spec)});
-        net->b.eng.set_connections({make_config(b_spec)});
-    }
-    ike_sa_id initiate() {
-        auto id = net->a.eng.initiate(net->now, "site");
-        EXPECT_TRUE(id) << (id ? "" : id.error().message);
-        net->run();
-        return id.value_or(0);
-    }
-    peer& A() { return net->a; }
-    peer& B() { return net->b; }
-
-    void expect_up() {
-        EXPECT_TRUE(A().has_event(sa_event::kind::ike_up)) << A().failures();
-        EXPECT_TRUE(B().has_event(sa_event::kind::ike_up)) << B().failures();
-        EXPECT_TRUE(A().has_event(sa_event::kind::child_up)) << A().failures();
-        EXPECT_TRUE(B().has_event(sa_event::kind::child_up)) << B().failures();
-        ASSERT_EQ(A().installs.size(), 1u);
-        ASSERT_EQ(B().installs.size(), 1u);
-    }
-};
-
-bool is(const in_flight& f, exchange_type e, bool response) {
-    return f.header.exchange == e && f.header.is_response() == response;
-}
 
 // 1. PSK site-to-site.
 TEST_F(site_to_site, psk_establishes_ike_and_child_sa_with_mirrored_keys) {
@@ -440,6 +390,28 @@ TEST_F(site_to_site, garbage_and_unknown_spis_are_counted) {
     EXPECT_EQ(B().sent.size(), sent);
 }
 
+// An IKE_SA_INIT request that breaks the payload rules (no KE) is dropped
+// and counted, with no state and no answer; the initiator's retransmission
+// (intact) then succeeds.
+TEST_F(site_to_site, ike_sa_init_without_ke_is_dropped_by_the_payload_rules) {
+    start();
+    bool damaged = false;
+    net->hook = [&](in_flight& f) {
+        if (damaged || !is(f, exchange_type::ike_sa_init, false)) return verdict::deliver;
+        damaged = true;
+        auto m = decode_message(f.datagram->data);
+        std::erase_if(m->payloads, [](const payload& p) { return p.type == payload_type::ke; });
+        f.datagram->data = encode_message(*m);
+        return verdict::deliver;
+    };
+    initiate();
+    EXPECT_EQ(B().eng.counters().dropped_malformed, 1u);
+    EXPECT_TRUE(B().sent.empty());
+    EXPECT_TRUE(B().eng.list_sas().empty());
+    net->advance(settings.retransmit_timeout + 1s);
+    expect_up();
+}
+
 // 11. Transport mode between IPv6 hosts.
 TEST_F(site_to_site, transport_mode_over_ipv6) {
     a_addr = "2001:db8::1";
@@ -513,10 +485,10 @@ TEST_F(site_to_site, nat_detected_moves_to_the_natt_port) {
 // §1.4.1), the IKE_SA stays.
 TEST_F(site_to_site, failed_install_deletes_the_child_with_the_peer) {
     start();
-    auto id = initiate();
-    expect_up();
-    A().eng.on_kernel_result(net->now, id, A().installs[0].child, false, "EEXIST");
-    net->run();
+    A().kernel_error = "EEXIST";
+    initiate();
+    EXPECT_FALSE(A().has_event(sa_event::kind::child_up));  // never confirmed
+    ASSERT_EQ(A().installs.size(), 1u);
     EXPECT_NE(A().failures().find("EEXIST"), std::string::npos) << A().failures();
     ASSERT_EQ(A().removes.size(), 1u);
     ASSERT_EQ(B().removes.size(), 1u);

@@ -107,6 +107,9 @@ struct peer {
     ip_addr addr;
     engine eng;
 
+    /// What the fake kernel answers to every install: empty for success.
+    std::string kernel_error;
+
     std::vector<install_child_sa> installs;
     std::vector<remove_child_sa> removes;
     std::vector<sa_event> events;
@@ -121,7 +124,9 @@ struct peer {
     std::string failures() const {
         std::string s;
         for (const auto& e : events)
-            if (e.what == sa_event::kind::failed) s += e.reason + "\n";
+            if (e.what == sa_event::kind::failed || e.what == sa_event::kind::child_failed ||
+                e.what == sa_event::kind::warning)
+                s += e.reason + "\n";
         return s;
     }
 };
@@ -141,10 +146,17 @@ class two_peers {
   public:
     explicit two_peers(std::string a_addr = "192.0.2.1", std::string b_addr = "192.0.2.2",
                        engine_settings settings = {})
-        : a(0xa11ce, a_addr, settings), b(0xb0b, b_addr, settings) {}
+        : settings_(settings), a(0xa11ce, a_addr, settings), b(0xb0b, b_addr, settings) {}
+
+    /// A restarts: a fresh engine with new randomness and no state, knowing
+    /// nothing of the SAs it had (the test sets its PSKs and connections again).
+    void restart_a(std::uint64_t seed) {
+        const std::string address = to_string(a.addr);
+        std::destroy_at(&a);
+        std::construct_at(&a, seed, address, settings_);
+    }
 
     time_point now = time_point{} + std::chrono::hours(1000);
-    peer a, b;
     std::function<verdict(in_flight&)> hook;
     /// When set, A sits behind a NAT with this public address: A's datagrams
     /// leave from it (ports + 1000), and datagrams to it are mapped back.
@@ -177,6 +189,12 @@ class two_peers {
     }
 
   private:
+    engine_settings settings_;
+
+  public:
+    peer a, b;
+
+  private:
     bool drain(peer& p, char name) {
         bool any = false;
         while (auto o = p.eng.poll_output()) {
@@ -185,6 +203,9 @@ class two_peers {
                 p.sent.push_back(*d);
                 deliver(*d, name);
             } else if (auto* i = std::get_if<install_child_sa>(&*o)) {
+                // The daemon reports every install back (child_up follows success).
+                p.eng.on_kernel_result(now, i->ike, i->child, p.kernel_error.empty(),
+                                       p.kernel_error);
                 p.installs.push_back(std::move(*i));
             } else if (auto* r = std::get_if<remove_child_sa>(&*o)) {
                 p.removes.push_back(*r);
