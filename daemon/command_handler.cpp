@@ -30,7 +30,7 @@ handler_result list_sas(event_loop& loop) {
     return json{{"sas", std::move(sas)}};
 }
 
-handler_result initiate(event_loop& loop, const control::request& req) {
+handler_result check_initiate(event_loop& loop, const control::request& req) {
     const auto& conns = loop.current_config().connections;
     const auto conn = std::ranges::find(conns, req.conn, &config::connection_config::name);
     if (conn == conns.end()) return fail("no connection named '" + req.conn + "'");
@@ -39,9 +39,18 @@ handler_result initiate(event_loop& loop, const control::request& req) {
             conn->children.end()) {
         return fail("connection '" + req.conn + "' has no child named '" + req.child + "'");
     }
-    auto id = loop.initiate(req.conn, req.child);
-    if (!id) return fail(id.error());
-    return json{{"ike", *id}};
+    return json{};
+}
+
+// Answers at once, or (wait_seconds) when the outcome is known.
+void initiate(event_loop& loop, const control::request& req, const control::reply_fn& reply) {
+    if (auto ok = check_initiate(loop, req); !ok) return reply(ok);
+    if (req.wait_seconds == 0) {
+        auto id = loop.initiate(req.conn, req.child);
+        return reply(id ? handler_result(json{{"ike", *id}}) : fail(id.error()));
+    }
+    auto id = loop.initiate(req.conn, req.child, std::chrono::seconds(req.wait_seconds), reply);
+    if (!id) reply(fail(id.error()));
 }
 
 /// The IKE_SAs a terminate request names.
@@ -112,7 +121,7 @@ handler_result dispatch(event_loop& loop, const control::request& req) {
         case command::list_sas:
             return list_sas(loop);
         case command::initiate:
-            return initiate(loop, req);
+            return fail("initiate is answered by initiate()");
         case command::terminate:
             return terminate(loop, req);
         case command::reload:
@@ -126,9 +135,10 @@ handler_result dispatch(event_loop& loop, const control::request& req) {
 }  // namespace
 
 control::request_handler make_command_handler(event_loop& loop) {
-    return [&loop](const control::request& req) {
+    return [&loop](const control::request& req, control::reply_fn reply) {
         logging::get(logging::subsystem::dmn).debug("control: {}", control::format_request(req));
-        return dispatch(loop, req);
+        if (req.cmd == control::command::initiate) return initiate(loop, req, reply);
+        reply(dispatch(loop, req));
     };
 }
 

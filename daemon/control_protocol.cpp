@@ -23,7 +23,7 @@ constexpr std::array<std::pair<command, std::string_view>, 7> command_names{{
 bool takes_argument(command cmd, std::string_view key) {
     switch (cmd) {
         case command::initiate:
-            return key == "conn" || key == "child";
+            return key == "conn" || key == "child" || key == "wait";
         case command::terminate:
             return key == "conn" || key == "ike" || key == "child";
         case command::log_level:
@@ -88,6 +88,13 @@ std::expected<void, protocol_error> fill_arguments(const json& obj, request& req
             auto child = string_arg(obj, "child", false);
             if (!child) return std::unexpected(child.error());
             req.conn = std::move(*conn), req.child = std::move(*child);
+            const auto wait = obj.find("wait");
+            if (wait != obj.end()) {
+                if (!wait->is_number_unsigned() || wait->get<std::uint64_t>() > max_wait_seconds)
+                    return fail("\"wait\" must be seconds from 0 to " +
+                                std::to_string(max_wait_seconds));
+                req.wait_seconds = wait->get<std::uint32_t>();
+            }
             return {};
         }
         case command::terminate: {
@@ -154,6 +161,7 @@ std::string format_request(const request& req) {
     json obj = {{"v", protocol_version}, {"cmd", std::string(command_name(req.cmd))}};
     if (!req.conn.empty()) obj["conn"] = req.conn;
     if (!req.child.empty()) obj["child"] = req.child;
+    if (req.wait_seconds != 0) obj["wait"] = req.wait_seconds;
     if (req.ike_id) obj["ike"] = *req.ike_id;
     if (req.child_id) obj["child"] = *req.child_id;
     if (!req.subsystem.empty()) obj["subsystem"] = req.subsystem;

@@ -46,12 +46,18 @@ std::optional<command> parse_command_name(std::string_view name);
 ///   initiate   conn (required), child (optional)
 ///   terminate  exactly one of conn, ike_id, child_id
 ///   log-level  subsystem, level (both required)
+/// The longest an initiate may wait for its result.
+inline constexpr std::uint32_t max_wait_seconds = 3600;
+
 struct request {
     command cmd = command::status;
     std::string conn;
     std::string child;
     std::optional<std::uint32_t> ike_id;
     std::optional<std::uint32_t> child_id;
+    /// initiate: answer when the IKE_SA and its CHILD_SAs are up or failed,
+    /// at most this many seconds later; 0 answers at once.
+    std::uint32_t wait_seconds = 0;
     std::string subsystem;
     std::string level;
     friend bool operator==(const request&, const request&) = default;

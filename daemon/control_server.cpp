@@ -79,12 +79,13 @@ class control_server::session : public std::enable_shared_from_this<session> {
             return;
         }
         if (ec) return;  // EOF or reset: the session ends with the last reference
-        std::string_view line(in_.data(), n - 1);
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        std::string out = line.empty() ? std::string{} : answer_line(line, *handler_);
+        std::string line = in_.substr(0, n - 1);
         in_.erase(0, n);
-        if (out.empty()) return read_line();
-        write_line(std::move(out), true);
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.empty()) return read_line();
+        answer_line(line, *handler_, [self = shared_from_this()](std::string out) {
+            self->write_line(std::move(out), true);
+        });
     }
 
     void write_line(std::string line, bool keep_going) {
@@ -103,12 +104,13 @@ class control_server::session : public std::enable_shared_from_this<session> {
     std::string in_, out_;
 };
 
-std::string answer_line(std::string_view line, const request_handler& handler) {
+void answer_line(std::string_view line, const request_handler& handler,
+                 std::function<void(std::string)> done) {
     auto req = parse_request(line);
-    if (!req) return format_error(req.error().message);
-    auto result = handler(*req);
-    if (!result) return format_error(result.error());
-    return format_ok(*result);
+    if (!req) return done(format_error(req.error().message));
+    handler(*req, [done = std::move(done)](handler_result result) {
+        done(result ? format_ok(*result) : format_error(result.error()));
+    });
 }
 
 control_server::control_server(asio::io_context& io, std::filesystem::path path,

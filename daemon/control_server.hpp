@@ -22,7 +22,10 @@ namespace ikev2d::control {
 /// The answer to one request: the members of a success response, or the
 /// error text of a failure response.
 using handler_result = std::expected<nlohmann::json, std::string>;
-using request_handler = std::function<handler_result(const request&)>;
+/// Delivers the answer; called exactly once, now or later (an initiate that
+/// waits for its IKE_SA). The session reads no further request until then.
+using reply_fn = std::function<void(handler_result)>;
+using request_handler = std::function<void(const request&, reply_fn)>;
 
 /// At most this many clients are served at once; more are closed at accept.
 inline constexpr std::size_t max_clients = 16;
@@ -59,9 +62,11 @@ class control_server {
     std::shared_ptr<std::size_t> clients_ = std::make_shared<std::size_t>(0);
 };
 
-/// Answers one request line: parses it, calls `handler`, formats the
-/// response line (without the newline). Pure apart from the handler; the
-/// server uses it for every line.
-std::string answer_line(std::string_view line, const request_handler& handler);
+/// Answers one request line: parses it, calls `handler`, and hands the
+/// formatted response line (without the newline) to `done`, at once or when
+/// the handler replies. Pure apart from the handler; the server uses it for
+/// every line.
+void answer_line(std::string_view line, const request_handler& handler,
+                 std::function<void(std::string)> done);
 
 }  // namespace ikev2d::control

@@ -29,6 +29,16 @@ std::expected<void, std::string> expect_count(std::string_view cmd, args_t args,
 }
 
 std::expected<void, std::string> parse_initiate(args_t args, control::request& req) {
+    // Scripts get the outcome in the exit code: wait for it unless told not to.
+    req.wait_seconds = default_initiate_wait;
+    if (args.size() == 3 && args[1] == "--timeout") {
+        const auto s = parse_id(args[2]);
+        if (!s || *s > control::max_wait_seconds)
+            return fail("initiate: --timeout takes seconds from 0 to " +
+                        std::to_string(control::max_wait_seconds));
+        req.wait_seconds = *s;
+        args = args.first(1);
+    }
     if (auto ok = expect_count("initiate", args, 1); !ok) return ok;
     const auto slash = args[0].find('/');
     req.conn = std::string(args[0].substr(0, slash));
@@ -121,7 +131,10 @@ std::string usage_text() {
            "  status                       daemon version, uptime, SA counts, counters\n"
            "  list-conns                   configured connections and their children\n"
            "  list-sas                     IKE_SAs and CHILD_SAs with traffic counters\n"
-           "  initiate CONN[/CHILD]        start an IKE_SA (and one child, or all)\n"
+           "  initiate CONN[/CHILD] [--timeout S]\n"
+           "                               bring up a connection (every child, or one) and\n"
+           "                               wait up to S seconds (default 30, 0: do not\n"
+           "                               wait) until it is up or failed\n"
            "  terminate CONN               delete every IKE_SA of a connection\n"
            "  terminate --ike ID           delete one IKE_SA (the #N of list-sas)\n"
            "  terminate --child ID         delete one CHILD_SA\n"

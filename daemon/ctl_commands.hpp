@@ -22,6 +22,8 @@ enum class exit_code : int {
 
 /// The default control socket, as in conf/ikev2d.yaml.
 inline constexpr std::string_view default_socket = "/run/ikev2d/ikev2d.sock";
+/// Seconds `ikev2ctl initiate` waits for the outcome unless --timeout says otherwise.
+inline constexpr std::uint32_t default_initiate_wait = 30;
 
 /// A parsed command line.
 struct invocation {

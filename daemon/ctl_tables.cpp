@@ -153,6 +153,17 @@ std::string format_sas(const json& body) {
     return out;
 }
 
+// "initiated IKE_SA #3", or with the waited-for result the CHILD_SAs that came up.
+static std::string format_initiated(const json& body) {
+    if (!body.contains("children")) return "initiated IKE_SA #" + text(body, "ike") + "\n";
+    std::string s = "IKE_SA #" + text(body, "ike") + " established";
+    const auto& children = body["children"];
+    for (std::size_t i = 0; i < children.size(); ++i)
+        s += (i == 0 ? ", CHILD_SA " : ", ") + text(children[i], "name") + " #" +
+             text(children[i], "id");
+    return s + "\n";
+}
+
 std::string format_response(control::command cmd, const json& body) {
     switch (cmd) {
         case control::command::status:
@@ -162,7 +173,7 @@ std::string format_response(control::command cmd, const json& body) {
         case control::command::list_sas:
             return format_sas(body);
         case control::command::initiate:
-            return "initiated IKE_SA #" + text(body, "ike") + "\n";
+            return format_initiated(body);
         case control::command::terminate:
             if (body.contains("child"))
                 return "terminating CHILD_SA #" + text(body, "child") + " of IKE_SA #" +

@@ -206,8 +206,15 @@ void event_loop::start_connections(const std::vector<std::string>& names) {
 }
 
 std::expected<ike::ike_sa_id, std::string> event_loop::initiate(const std::string& conn,
-                                                                const std::string& child) {
-    auto id = engine_->initiate(ike::clock::now(), conn, child);
+                                                                const std::string& child,
+                                                                std::chrono::seconds wait,
+                                                                control::reply_fn reply) {
+    const auto now = ike::clock::now();
+    auto id = engine_->initiate(now, conn, child);
+    // The waiter is in place before the first outputs run: an IKE_SA can
+    // fail at once (no route to the peer).
+    if (id && reply)
+        waiters_.add(*id, pending_children(*id, conn, child), now + wait, wait, std::move(reply));
     drain();
     if (!id) {
         log(subsystem::ike)
@@ -255,7 +262,10 @@ void event_loop::carry_out(ike::output out) {
             if constexpr (std::is_same_v<T, ike::send_datagram>) send(o);
             if constexpr (std::is_same_v<T, ike::install_child_sa>) install(o);
             if constexpr (std::is_same_v<T, ike::remove_child_sa>) remove(o);
-            if constexpr (std::is_same_v<T, ike::sa_event>) log_event(o);
+            if constexpr (std::is_same_v<T, ike::sa_event>) {
+                log_event(o);
+                waiters_.on_event(o);
+            }
         },
         out);
 }
@@ -345,8 +355,25 @@ std::string event_loop::context(ike::ike_sa_id id) {
     return it != contexts_.end() ? it->second : "[#" + std::to_string(id) + "]";
 }
 
+// The children of `conn` (one, or all) that IKE_SA `ike` does not carry yet:
+// what an initiate waits for.
+std::vector<std::string> event_loop::pending_children(ike::ike_sa_id ike, const std::string& conn,
+                                                      const std::string& child) const {
+    std::vector<std::string> names;
+    const auto c = std::ranges::find(cfg_.connections, conn, &config::connection_config::name);
+    if (c == cfg_.connections.end()) return names;
+    for (const auto& ch : c->children)
+        if (child.empty() || ch.name == child) names.push_back(conn + "/" + ch.name);
+    for (const auto& sa : engine_->list_sas())
+        if (sa.id == ike)
+            for (const auto& up : sa.children) std::erase(names, up.name);
+    return names;
+}
+
+// One timer for the engine's deadlines and for initiates waiting for an outcome.
 void event_loop::arm_timer() {
-    const auto deadline = engine_->next_deadline();
+    auto deadline = engine_->next_deadline();
+    if (const auto w = waiters_.next_deadline(); w && (!deadline || *w < *deadline)) deadline = w;
     if (!deadline) {
         timer_.cancel();
         return;
@@ -354,9 +381,18 @@ void event_loop::arm_timer() {
     timer_.expires_at(*deadline);
     timer_.async_wait([this](boost::system::error_code ec) {
         if (ec) return;  // re-armed or cancelled
-        engine_->on_timer(ike::clock::now());
+        const auto now = ike::clock::now();
+        engine_->on_timer(now);
         drain();
+        waiters_.expire(now, [this](ike::ike_sa_id id) { return sa_state(id); });
+        arm_timer();
     });
+}
+
+std::string event_loop::sa_state(ike::ike_sa_id id) const {
+    for (const auto& sa : engine_->list_sas())
+        if (sa.id == id) return sa.state;
+    return "gone";
 }
 
 void event_loop::wait_xfrm() {
@@ -438,6 +474,7 @@ void event_loop::stop() {
     }
     stopping_ = true;
     systemd::notify_stopping();
+    waiters_.cancel_all("ikev2d is shutting down");
     log(subsystem::dmn).info("shutting down: deleting {} IKE_SAs", engine_->list_sas().size());
     const auto now = ike::clock::now();
     for (const auto& sa : engine_->list_sas()) (void)engine_->terminate(now, sa.id);

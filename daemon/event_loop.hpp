@@ -27,6 +27,7 @@
 #include "daemon/config/config.hpp"
 #include "daemon/config_translate.hpp"
 #include "daemon/control_server.hpp"
+#include "daemon/initiate_waiters.hpp"
 #include "daemon/kernel_adapter.hpp"
 #include "daemon/reload_plan.hpp"
 #include "daemon/signals.hpp"
@@ -78,9 +79,13 @@ class event_loop {
     kernel_adapter& kernel() { return adapter_; }
     /// Status members: version, pid, uptime, config, listen, counters.
     nlohmann::json status() const;
-    /// Starts connection/child now. Errors: the engine's refusal.
+    /// Starts connection/child now. With `reply`, it is answered once the
+    /// IKE_SA and the children are up or failed, or `wait` ran out
+    /// (initiate_waiters). Errors: the engine's refusal (`reply` not called).
     std::expected<ike::ike_sa_id, std::string> initiate(const std::string& conn,
-                                                        const std::string& child);
+                                                        const std::string& child,
+                                                        std::chrono::seconds wait = {},
+                                                        control::reply_fn reply = {});
     /// Deletes one IKE_SA. Errors: the engine's refusal (unknown id).
     std::expected<void, std::string> terminate(ike::ike_sa_id id);
     /// Deletes one CHILD_SA; returns its IKE_SA, which stays.
@@ -105,6 +110,9 @@ class event_loop {
     std::string context(ike::ike_sa_id id);
     udp_socket* socket_for(const ike::socket_address& local);
     void arm_timer();
+    std::vector<std::string> pending_children(ike::ike_sa_id ike, const std::string& conn,
+                                              const std::string& child) const;
+    std::string sa_state(ike::ike_sa_id id) const;
     void wait_xfrm();
     void on_xfrm_events();
     void handle_acquire(std::uint32_t reqid);
@@ -140,6 +148,7 @@ class event_loop {
     /// Log context of IKE_SAs seen so far, so lines about an IKE_SA the
     /// engine already forgot (its deletion) still name it.
     std::map<ike::ike_sa_id, std::string> contexts_;
+    initiate_waiters waiters_;
 };
 
 }  // namespace ikev2d

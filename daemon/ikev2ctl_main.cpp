@@ -1,5 +1,6 @@
 // ikev2ctl: the operator's CLI for ikev2d over its control socket. Exit codes
 // are documented in --help (ctl_commands.hpp).
+#include <chrono>
 #include <cstdio>
 #include <string_view>
 #include <vector>
@@ -18,7 +19,9 @@ int code(exit_code c) {
 }
 
 int run(const ikev2d::ctl::invocation& inv) {
-    auto resp = ikev2d::control::call(inv.socket, inv.request);
+    // An initiate that waits for its outcome answers after up to that long.
+    const auto timeout = std::chrono::seconds(30) + std::chrono::seconds(inv.request.wait_seconds);
+    auto resp = ikev2d::control::call(inv.socket, inv.request, timeout);
     if (!resp) {
         std::fprintf(stderr, "ikev2ctl: %s\n", resp.error().message.c_str());
         return code(exit_code::unreachable);

@@ -208,10 +208,14 @@ class engine::impl {
                 break;
             }
         if (!cfg) {
-            out_.emplace_back(sa_event{sa_event::kind::failed, 0, 0,
+            out_.emplace_back(sa_event{sa_event::kind::failed,
+                                       0,
+                                       0,
                                        "no connection configured for " + to_string(local.ip) +
                                            " - " + to_string(remote.ip),
-                                       {}, remote});
+                                       {},
+                                       {},
+                                       remote});
             return;
         }
         auto& sa = create(false, cfg, ctx.now);

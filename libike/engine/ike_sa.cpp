@@ -176,9 +176,14 @@ std::expected<std::vector<payload>, ike_sa::open_error> ike_sa::open(const messa
     return std::move(*chain);
 }
 
-void ike_sa::emit(engine_context& ctx, sa_event::kind what, child_sa_id child,
-                  std::string reason) const {
-    ctx.out.emplace_back(sa_event{what, id, child, std::move(reason), config->name, remote});
+void ike_sa::emit(engine_context& ctx, sa_event::kind what, child_sa_id child, std::string reason,
+                  std::string name) const {
+    std::string child_name = std::move(name);
+    if (child_name.empty() && child != 0)
+        if (auto it = std::ranges::find(children, child, &child_sa::id); it != children.end())
+            child_name = it->name;
+    ctx.out.emplace_back(
+        sa_event{what, id, child, std::move(reason), std::move(child_name), config->name, remote});
 }
 
 void ike_sa::remove_children(engine_context& ctx, bool report) {

@@ -136,8 +136,9 @@ class ike_sa {
     /// Normal end after a Delete: removes children, emits ike_down.
     void close(engine_context& ctx);
 
+    /// `name`: the child's "connection/child" when `child` is not (yet) one of ours.
     void emit(engine_context& ctx, sa_event::kind what, child_sa_id child = 0,
-              std::string reason = {}) const;
+              std::string reason = {}, std::string name = {}) const;
 
   private:
     ike_sa_state state_ = ike_sa_state::connecting;

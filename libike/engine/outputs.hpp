@@ -80,6 +80,7 @@ struct sa_event {
     ike_sa_id ike = 0;
     child_sa_id child = 0;
     std::string reason;      ///< for failures: what did not match, in plain words
+    std::string child_name;  ///< "connection/child" of child events, else empty
     std::string connection;  ///< the IKE_SA's connection, for log context
     socket_address remote;   ///< the peer, for log context
 };

@@ -393,7 +393,7 @@ void child_create::install(engine_context& ctx) {
 }
 
 void child_create::fail(engine_context& ctx, std::string reason) {
-    sa_.emit(ctx, sa_event::kind::child_failed, 0, std::move(reason));
+    sa_.emit(ctx, sa_event::kind::child_failed, 0, std::move(reason), child_name(sa_, config_));
 }
 
 }  // namespace ike

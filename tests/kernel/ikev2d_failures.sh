@@ -80,15 +80,15 @@ reload_gw_b() {
   lab_log "gw-b reloaded: $(<"$LAB_OUT/reload.json")"
 }
 
-# initiate: `ikev2ctl initiate CONN` on gw-a; it must exit 0 and name the
-# new IKE_SA (the CLI returns once the exchange has started).
+# initiate RC TEXT: `ikev2ctl initiate CONN` on gw-a waits for the outcome;
+# it must exit RC (0 up, 1 failed) and say TEXT.
 initiate() {
   local out rc
-  out=$(ikev2d_ctl gw-a initiate "$CONN" 2>&1)
+  out=$(ikev2d_ctl gw-a initiate "$CONN" --timeout 20 2>&1)
   rc=$?
-  ((rc == 0)) || lab_fail "ikev2ctl initiate $CONN exited $rc: $out"
-  [[ $out =~ IKE_SA\ #?([0-9]+) ]] || lab_fail "ikev2ctl initiate printed no IKE_SA number: $out"
-  lab_log "ikev2ctl initiate $CONN: exit 0, '$out'"
+  ((rc == $1)) || lab_fail "ikev2ctl initiate $CONN exited $rc, expected $1: $out"
+  [[ $out == *"$2"* ]] || lab_fail "ikev2ctl initiate $CONN said '$out', expected '$2' in it"
+  lab_log "ikev2ctl initiate $CONN: exit $rc, '$out'"
 }
 
 # mark_logs: remember where each daemon's log ends, so that the next checks
@@ -168,7 +168,7 @@ lab_log "ikev2ctl initiate no-such-conn: exit 1, '$out'"
 # ---- a. wrong PSK -----------------------------------------------------------------
 lab_step "a. different PSKs: AUTHENTICATION_FAILED"
 mark_logs
-initiate
+initiate 1 "AUTHENTICATION_FAILED"
 expect_log gw-b AUTHENTICATION_FAILED "'gw-a.test'" "does not verify" ||
   lab_fail "gw-b's log does not say that gw-a's AUTH did not verify"
 expect_log gw-a AUTHENTICATION_FAILED "peer rejected our authentication" ||
@@ -180,7 +180,7 @@ lab_step "b. no common IKE proposal: NO_PROPOSAL_CHOSEN"
 gw_b_config 10.2.0.0/24 10.1.0.0/24 aes128-sha256-modp3072 "$GOOD_ESP" "$IKEV2D_PSK"
 reload_gw_b
 mark_logs
-initiate
+initiate 1 "NO_PROPOSAL_CHOSEN"
 # gw-b names both: what it accepts and what gw-a offered.
 expect_log gw-b NO_PROPOSAL_CHOSEN "IKE" "we accept [aes128-sha256-prfsha256-modp3072]" \
   "offered [#1 aes256gcm16-prfsha384-curve25519]" ||
@@ -194,7 +194,7 @@ lab_step "c. no common ESP proposal: CHILD_SA refused, IKE_SA stays"
 gw_b_config 10.2.0.0/24 10.1.0.0/24 "$GOOD_IKE" aes128gcm16 "$IKEV2D_PSK"
 reload_gw_b
 mark_logs
-initiate
+initiate 1 "refused: peer answered NO_PROPOSAL_CHOSEN"
 expect_log gw-b "CHILD_SA refused" NO_PROPOSAL_CHOSEN "ESP" "aes128gcm16" "aes256gcm16" ||
   lab_fail "gw-b's log does not name both sides' ESP proposals with NO_PROPOSAL_CHOSEN"
 expect_log gw-a "CHILD_SA" "refused" NO_PROPOSAL_CHOSEN ||
@@ -206,7 +206,7 @@ lab_step "d. traffic selectors without overlap: TS_UNACCEPTABLE, IKE_SA stays"
 gw_b_config 10.2.0.0/24 10.3.0.0/24 "$GOOD_IKE" "$GOOD_ESP" "$IKEV2D_PSK"
 reload_gw_b
 mark_logs
-initiate
+initiate 1 "refused: peer answered TS_UNACCEPTABLE"
 expect_log gw-b "CHILD_SA refused" TS_UNACCEPTABLE "10.1.0.0/24" "10.3.0.0/24" ||
   lab_fail "gw-b's log does not name both sides' traffic selectors with TS_UNACCEPTABLE"
 expect_log gw-a "CHILD_SA" "refused" TS_UNACCEPTABLE ||
@@ -217,7 +217,7 @@ failed_child_case
 lab_step "e. the matching configuration: the tunnel comes up"
 gw_b_config 10.2.0.0/24 10.1.0.0/24 "$GOOD_IKE" "$GOOD_ESP" "$IKEV2D_PSK"
 reload_gw_b
-initiate
+initiate 0 "established, CHILD_SA a-to-b/net"
 ikev2d_wait_established "$FAIL_TIMEOUT" "$CONN" "${GWS[@]}"
 lab_assert_ping lan-a 10.2.0.10 3
 ikev2d_assert_mirrored gw-a gw-b "$CONN" 3

@@ -112,5 +112,15 @@ TEST(control_protocol, parses_responses) {
     EXPECT_FALSE(parse_response("garbage"));
 }
 
+TEST(control_protocol, initiate_wait_is_seconds_within_bounds) {
+    auto r = parse_request(R"({"v":1,"cmd":"initiate","conn":"a","wait":30})");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->wait_seconds, 30u);
+    EXPECT_EQ(parse_request(format_request(*r))->wait_seconds, 30u);
+    EXPECT_FALSE(parse_request(R"({"v":1,"cmd":"initiate","conn":"a","wait":3601})"));
+    EXPECT_FALSE(parse_request(R"({"v":1,"cmd":"initiate","conn":"a","wait":"30"})"));
+    EXPECT_FALSE(parse_request(R"({"v":1,"cmd":"status","wait":30})"));
+}
+
 }  // namespace
 }  // namespace ikev2d::control

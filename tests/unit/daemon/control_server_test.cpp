@@ -22,12 +22,16 @@ namespace {
 
 namespace fs = std::filesystem;
 
-handler_result fake_handler(const request& req) {
+handler_result fake_result(const request& req) {
     if (req.cmd == command::initiate) {
         if (req.conn == "missing") return std::unexpected("no connection named 'missing'");
         return nlohmann::json{{"ike", 42}, {"conn", req.conn}};
     }
     return nlohmann::json{{"cmd", std::string(command_name(req.cmd))}};
+}
+
+void fake_handler(const request& req, reply_fn reply) {
+    reply(fake_result(req));
 }
 
 class control_server_test : public ::testing::Test {
@@ -128,6 +132,40 @@ TEST_F(control_server_test, second_server_on_a_live_socket_is_refused) {
         result.set_value(other ? std::string("opened") : other.error());
     });
     EXPECT_NE(result.get_future().get().find("another ikev2d is listening"), std::string::npos);
+}
+
+// A handler may answer later (an initiate waiting for its IKE_SA): the
+// client gets that answer, and the session then serves the next request.
+TEST(control_server, deferred_reply_reaches_the_client) {
+    const auto dir = fs::temp_directory_path() / ("ikev2d-later-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    boost::asio::io_context io;
+    auto work = boost::asio::make_work_guard(io);
+    boost::asio::steady_timer later(io);
+    auto handler = [&](const request& req, reply_fn reply) {
+        if (req.cmd != command::initiate) return reply(fake_result(req));
+        later.expires_after(std::chrono::milliseconds(200));
+        later.async_wait([reply](boost::system::error_code) {
+            reply(nlohmann::json{{"ike", 7}, {"children", nlohmann::json::array()}});
+        });
+    };
+    auto server = control_server::open(io, dir / "s.sock", handler);
+    ASSERT_TRUE(server) << server.error();
+    std::thread t([&] { io.run(); });
+    request req;
+    req.cmd = command::initiate;
+    req.conn = "a-to-b";
+    req.wait_seconds = 5;
+    const auto start = std::chrono::steady_clock::now();
+    const auto resp = call(dir / "s.sock", req);
+    ASSERT_TRUE(resp) << resp.error().message;
+    EXPECT_TRUE(resp->ok);
+    EXPECT_EQ(resp->body["ike"], 7);
+    EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(150));
+    boost::asio::post(io, [&] { server->reset(); });
+    work.reset();
+    t.join();
+    fs::remove_all(dir);
 }
 
 TEST(control_client, unreachable_daemon_is_reported_as_such) {

@@ -32,6 +32,16 @@ TEST(ctl_commands, initiate_conn_and_child) {
     EXPECT_FALSE(parse({"initiate"}));
 }
 
+// initiate waits for the outcome by default; --timeout sets how long (0: not at all).
+TEST(ctl_commands, initiate_waits_unless_told_otherwise) {
+    EXPECT_EQ(parse({"initiate", "a-to-b"})->request.wait_seconds, default_initiate_wait);
+    EXPECT_EQ(parse({"initiate", "a-to-b", "--timeout", "5"})->request.wait_seconds, 5u);
+    EXPECT_EQ(parse({"initiate", "a-to-b", "--timeout", "0"})->request.wait_seconds, 0u);
+    EXPECT_FALSE(parse({"initiate", "a-to-b", "--timeout", "x"}));
+    EXPECT_FALSE(parse({"initiate", "a-to-b", "--timeout", "3601"}));
+    EXPECT_FALSE(parse({"initiate", "a-to-b", "--timeout"}));
+}
+
 TEST(ctl_commands, terminate_forms) {
     EXPECT_EQ(parse({"terminate", "a-to-b"})->request.conn, "a-to-b");
     EXPECT_EQ(parse({"terminate", "--ike", "3"})->request.ike_id, 3u);
