@@ -252,7 +252,7 @@ void event_loop::on_datagram(const ike::socket_address& local, const ike::socket
 void event_loop::drain() {
     while (auto out = engine_->poll_output()) carry_out(std::move(*out));
     arm_timer();
-    if (stopping_ && engine_->list_sas().empty()) finish_stop();
+    if (stopping_ && engine_->counters().ike_sas == 0) finish_stop();
 }
 
 void event_loop::carry_out(ike::output out) {
@@ -347,10 +347,8 @@ void event_loop::log_event(const ike::sa_event& ev) {
 
 std::string event_loop::context(ike::ike_sa_id id) {
     if (const auto it = contexts_.find(id); it != contexts_.end()) return it->second;
-    for (const auto& sa : engine_->list_sas()) {
-        if (sa.id == id)
-            return contexts_[id] = logging::sa_context(sa.connection, id, sa.remote.ip);
-    }
+    if (const auto sa = engine_->find_sa(id))
+        return contexts_[id] = logging::sa_context(sa->connection, id, sa->remote.ip);
     const auto it = contexts_.find(id);
     return it != contexts_.end() ? it->second : "[#" + std::to_string(id) + "]";
 }
@@ -364,9 +362,8 @@ std::vector<std::string> event_loop::pending_children(ike::ike_sa_id ike, const 
     if (c == cfg_.connections.end()) return names;
     for (const auto& ch : c->children)
         if (child.empty() || ch.name == child) names.push_back(conn + "/" + ch.name);
-    for (const auto& sa : engine_->list_sas())
-        if (sa.id == ike)
-            for (const auto& up : sa.children) std::erase(names, up.name);
+    if (const auto sa = engine_->find_sa(ike))
+        for (const auto& up : sa->children) std::erase(names, up.name);
     return names;
 }
 
@@ -390,9 +387,8 @@ void event_loop::arm_timer() {
 }
 
 std::string event_loop::sa_state(ike::ike_sa_id id) const {
-    for (const auto& sa : engine_->list_sas())
-        if (sa.id == id) return sa.state;
-    return "gone";
+    const auto sa = engine_->find_sa(id);
+    return sa ? sa->state : "gone";
 }
 
 void event_loop::wait_xfrm() {

@@ -73,20 +73,37 @@ class engine::impl {
         const std::uint64_t spi = new_spi();
         (initiator ? sa->spi_i : sa->spi_r) = spi;
         auto& ref = *sa;
+        by_id_.emplace(ref.id, &ref);
         sas_.emplace(spi, std::move(sa));
+        stats_.ike_sas = sas_.size();
         return ref;
     }
 
-    // Removes SAs that reached `gone`, and half-open entries that are no longer half open.
-    void sweep() {
-        std::erase_if(half_open_, [&](const auto& kv) {
-            auto it = sas_.find(kv.second);
-            return it == sas_.end() || it->second->state() != ike_sa_state::connecting;
-        });
-        std::erase_if(sas_,
-                      [](const auto& kv) { return kv.second->state() == ike_sa_state::gone; });
+    // Forgets the SA with our SPI `spi` once it is gone, and its half-open
+    // entry once it is no longer half open. O(1): the per-datagram path.
+    void settle(std::uint64_t spi) {
+        auto it = sas_.find(spi);
+        if (it == sas_.end()) return;
+        const ike_sa& sa = *it->second;
+        if (sa.state() != ike_sa_state::connecting)
+            if (auto h = half_open_by_spi_.find(spi); h != half_open_by_spi_.end()) {
+                half_open_.erase(h->second);
+                half_open_by_spi_.erase(h);
+            }
+        if (sa.state() == ike_sa_state::gone) {
+            by_id_.erase(sa.id);
+            sas_.erase(it);
+        }
         stats_.ike_sas = sas_.size();
         stats_.half_open = half_open_.size();
+    }
+
+    // settle() for every SA (timers, operator commands).
+    void sweep() {
+        std::vector<std::uint64_t> spis;
+        spis.reserve(sas_.size());
+        for (const auto& [spi, sa] : sas_) spis.push_back(spi);
+        for (auto spi : spis) settle(spi);
     }
 
     void receive(time_point now, const socket_address& local, const socket_address& remote,
@@ -119,9 +136,12 @@ class engine::impl {
                 return;
             }
             sa.tasks.receive(*m, datagram, local, remote, ctx);
-            if (sa.initial_contact_received) drop_replaced(sa, ctx);
+            if (sa.initial_contact_received) {
+                drop_replaced(sa, ctx);
+                sweep();
+            }
+            settle(ours);
         }
-        sweep();
     }
 
     // §2.4 INITIAL_CONTACT: the peer restarted and forgot every other IKE_SA
@@ -176,8 +196,10 @@ class engine::impl {
     void init_request(const message& m, bytes_view datagram, const socket_address& local,
                       const socket_address& remote, engine_context& ctx) {
         if (auto it = half_open_.find({remote, m.header.spi_i}); it != half_open_.end()) {
-            if (auto sa = sas_.find(it->second); sa != sas_.end())
+            const std::uint64_t spi = it->second;
+            if (auto sa = sas_.find(spi); sa != sas_.end())
                 sa->second->tasks.receive(m, datagram, local, remote, ctx);
+            settle(spi);
             return;
         }
         // Checked before any state exists: a malformed request costs nothing.
@@ -222,8 +244,12 @@ class engine::impl {
         sa.spi_i = m.header.spi_i;
         sa.local = local;
         sa.remote = remote;
-        half_open_.emplace(half_open_key{remote, m.header.spi_i}, sa.spi_r);
+        const half_open_key key{remote, m.header.spi_i};
+        const std::uint64_t spi = sa.spi_r;
+        half_open_.emplace(key, spi);
+        half_open_by_spi_.emplace(spi, key);
         sa.tasks.receive(m, datagram, local, remote, ctx);
+        settle(spi);
     }
 
     void on_timer(time_point now) {
@@ -294,10 +320,9 @@ class engine::impl {
         return nullptr;
     }
 
-    ike_sa* find(ike_sa_id id) {
-        for (auto& [spi, sa] : sas_)
-            if (sa->id == id) return sa.get();
-        return nullptr;
+    ike_sa* find(ike_sa_id id) const {
+        auto it = by_id_.find(id);
+        return it == by_id_.end() ? nullptr : it->second;
     }
 
     engine_settings settings_;
@@ -305,7 +330,9 @@ class engine::impl {
     const psk_store& psks_;
     std::vector<std::shared_ptr<const ike_sa_config>> connections_;
     std::unordered_map<std::uint64_t, std::unique_ptr<ike_sa>> sas_;  ///< by our SPI
+    std::unordered_map<ike_sa_id, ike_sa*> by_id_;  ///< the same SAs, by their number
     std::unordered_map<half_open_key, std::uint64_t, half_open_hash> half_open_;
+    std::unordered_map<std::uint64_t, half_open_key> half_open_by_spi_;  ///< the inverse
     std::deque<output> out_;
     stats stats_;
     bytes cookie_secret_;
@@ -362,8 +389,9 @@ std::expected<ike_sa_id, engine_error> engine::initiate(time_point now, std::str
         for (const auto* c : children)
             sa->tasks.queue(std::make_unique<child_create>(*sa, true, c));
         sa->tasks.initiate(ctx);
-        impl_->sweep();
-        return sa->id;
+        const ike_sa_id id = sa->id;
+        impl_->settle(sa->our_spi());
+        return id;
     }
     if (cfg->remote_addrs.empty())
         return std::unexpected(
@@ -388,7 +416,7 @@ std::expected<ike_sa_id, engine_error> engine::initiate(time_point now, std::str
     for (const auto* c : children) sa.tasks.queue(std::make_unique<child_create>(sa, true, c));
     sa.tasks.initiate(ctx);
     const ike_sa_id id = sa.id;
-    impl_->sweep();
+    impl_->settle(sa.our_spi());
     return id;
 }
 
@@ -399,13 +427,13 @@ std::expected<void, engine_error> engine::terminate(time_point now, ike_sa_id id
     if (sa->state() != ike_sa_state::established) {
         // Not authenticated yet: nothing to tell the peer.
         sa->fail(ctx, "terminated by operator before establishment");
-        impl_->sweep();
+        impl_->settle(sa->our_spi());
         return {};
     }
     if (!sa->tasks.has_queued(task_kind::ike_delete))
         sa->tasks.queue(std::make_unique<ike_delete>(*sa, true));
     sa->tasks.initiate(ctx);
-    impl_->sweep();
+    impl_->settle(sa->our_spi());
     return {};
 }
 
@@ -420,8 +448,9 @@ std::expected<ike_sa_id, engine_error> engine::terminate_child(time_point now, c
     if (!sa->tasks.has_child_delete(child))
         sa->tasks.queue(std::make_unique<child_delete>(*sa, true, child));
     sa->tasks.initiate(ctx);
-    impl_->sweep();
-    return sa->id;
+    const ike_sa_id ike = sa->id;
+    impl_->settle(sa->our_spi());
+    return ike;
 }
 
 void engine::on_kernel_result(time_point now, ike_sa_id id, child_sa_id child, bool ok,
@@ -444,7 +473,7 @@ void engine::on_kernel_result(time_point now, ike_sa_id id, child_sa_id child, b
         sa->tasks.queue(std::make_unique<child_delete>(*sa, true, child));
         sa->tasks.initiate(ctx);
     }
-    impl_->sweep();
+    impl_->settle(sa->our_spi());
 }
 
 std::optional<output> engine::poll_output() {
@@ -458,42 +487,55 @@ std::optional<time_point> engine::next_deadline() const {
     return impl_->next_deadline();
 }
 
+namespace {
+
+ike_sa_info info_of(const ike_sa& sa) {
+    ike_sa_info i;
+    i.id = sa.id;
+    i.connection = sa.config->name;
+    i.state = std::string(to_string(sa.state()));
+    i.initiator = sa.initiator;
+    i.spi_i = sa.spi_i;
+    i.spi_r = sa.spi_r;
+    i.local = sa.local;
+    i.remote = sa.remote;
+    i.local_id = to_string(sa.config->local_id);
+    i.remote_id = sa.peer_id ? to_string(*sa.peer_id) : to_string(sa.config->remote_id);
+    if (sa.keys) i.ike_proposal = to_string(sa.keys->negotiated);
+    i.nat_local = sa.nat_local;
+    i.nat_remote = sa.nat_remote;
+    i.established = sa.established_at;
+    for (const auto& c : sa.children) {
+        child_sa_info ci;
+        ci.id = c.id;
+        ci.name = c.name;
+        ci.spi_in = c.spi_in;
+        ci.spi_out = c.spi_out;
+        ci.esp_proposal = to_string(c.negotiated);
+        ci.mode = c.mode;
+        ci.udp_encap = sa.nat_local || sa.nat_remote;
+        ci.local_ts = c.local_ts;
+        ci.remote_ts = c.remote_ts;
+        ci.established = c.established;
+        i.children.push_back(std::move(ci));
+    }
+    return i;
+}
+
+}  // namespace
+
 std::vector<ike_sa_info> engine::list_sas() const {
     std::vector<ike_sa_info> all;
-    for (const auto& [spi, sa] : impl_->sas_) {
-        ike_sa_info i;
-        i.id = sa->id;
-        i.connection = sa->config->name;
-        i.state = std::string(to_string(sa->state()));
-        i.initiator = sa->initiator;
-        i.spi_i = sa->spi_i;
-        i.spi_r = sa->spi_r;
-        i.local = sa->local;
-        i.remote = sa->remote;
-        i.local_id = to_string(sa->config->local_id);
-        i.remote_id = sa->peer_id ? to_string(*sa->peer_id) : to_string(sa->config->remote_id);
-        if (sa->keys) i.ike_proposal = to_string(sa->keys->negotiated);
-        i.nat_local = sa->nat_local;
-        i.nat_remote = sa->nat_remote;
-        i.established = sa->established_at;
-        for (const auto& c : sa->children) {
-            child_sa_info ci;
-            ci.id = c.id;
-            ci.name = c.name;
-            ci.spi_in = c.spi_in;
-            ci.spi_out = c.spi_out;
-            ci.esp_proposal = to_string(c.negotiated);
-            ci.mode = c.mode;
-            ci.udp_encap = sa->nat_local || sa->nat_remote;
-            ci.local_ts = c.local_ts;
-            ci.remote_ts = c.remote_ts;
-            ci.established = c.established;
-            i.children.push_back(std::move(ci));
-        }
-        all.push_back(std::move(i));
-    }
+    all.reserve(impl_->sas_.size());
+    for (const auto& [spi, sa] : impl_->sas_) all.push_back(info_of(*sa));
     std::ranges::sort(all, {}, &ike_sa_info::id);
     return all;
+}
+
+std::optional<ike_sa_info> engine::find_sa(ike_sa_id id) const {
+    const auto* sa = impl_->find(id);
+    if (!sa) return std::nullopt;
+    return info_of(*sa);
 }
 
 const engine::stats& engine::counters() const {

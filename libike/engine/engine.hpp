@@ -126,6 +126,8 @@ class engine {
 
     /// A snapshot of every IKE_SA and its CHILD_SAs, for ikev2ctl list-sas.
     std::vector<ike_sa_info> list_sas() const;
+    /// The same for one IKE_SA, found in O(1); nullopt when there is none.
+    std::optional<ike_sa_info> find_sa(ike_sa_id id) const;
 
     /// Counters for ikev2ctl status and tests.
     struct stats {
