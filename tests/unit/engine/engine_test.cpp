@@ -412,6 +412,29 @@ TEST_F(site_to_site, ike_sa_init_without_ke_is_dropped_by_the_payload_rules) {
     expect_up();
 }
 
+// An IKE_SA_INIT response without its Nonce (it may be forged: it is not
+// protected) is dropped and counted; the retransmitted request gets the
+// responder's cached, intact answer.
+TEST_F(site_to_site, ike_sa_init_response_without_nonce_is_dropped) {
+    start();
+    bool damaged = false;
+    net->hook = [&](in_flight& f) {
+        if (damaged || !is(f, exchange_type::ike_sa_init, true)) return verdict::deliver;
+        damaged = true;
+        auto m = decode_message(f.datagram->data);
+        std::erase_if(m->payloads, [](const payload& p) { return p.type == payload_type::nonce; });
+        f.datagram->data = encode_message(*m);
+        return verdict::deliver;
+    };
+    initiate();
+    EXPECT_EQ(A().eng.counters().dropped_malformed, 1u);
+    EXPECT_FALSE(A().has_event(sa_event::kind::failed)) << A().failures();
+    ASSERT_EQ(A().eng.list_sas().size(), 1u);
+    EXPECT_EQ(A().eng.list_sas()[0].state, "connecting");
+    net->advance(settings.retransmit_timeout + 1s);
+    expect_up();
+}
+
 // 11. Transport mode between IPv6 hosts.
 TEST_F(site_to_site, transport_mode_over_ipv6) {
     a_addr = "2001:db8::1";
