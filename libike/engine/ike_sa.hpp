@@ -85,6 +85,7 @@ class ike_sa {
     bool nat_local = false, nat_remote = false;
     bool send_initial_contact = false;      ///< initiator: no other IKE_SA with this peer (§2.4)
     bool initial_contact_received = false;  ///< responder: the peer restarted; drop its old SAs
+    bool peer_childless = false;  ///< the peer announced CHILDLESS_IKEV2_SUPPORTED (RFC 6023)
 
     std::uint64_t our_spi() const { return initiator ? spi_i : spi_r; }
 

@@ -94,6 +94,13 @@ task_result ike_auth::build(message_builder& m, engine_context& ctx) {
     if (!sa_.keys) return std::unexpected(task_error{std::nullopt, {}, "IKE_AUTH without keys"});
     const auto our_id = to_id_payload(sa_.config->local_id);
     if (initiator_) {
+        // RFC 6023 §3: an IKE_AUTH without a CHILD_SA only to a peer that said it takes one.
+        if (sa_.config->children.empty() && !sa_.peer_childless)
+            return std::unexpected(task_error{
+                std::nullopt,
+                {},
+                "connection '" + sa_.config->name +
+                    "' has no children, and the peer did not announce CHILDLESS_IKEV2_SUPPORTED"});
         const id_payload peer = sa_.config->remote_id.any ? id_payload{id_type::null, {}}
                                                           : to_id_payload(sa_.config->remote_id);
         auto auth = our_auth(sa_, ctx, our_id, peer);

@@ -40,6 +40,8 @@ task_result ike_init::build(message_builder& m, engine_context& ctx) {
         m.add(payload_type::sa, offered_);
         m.add(payload_type::ke, ke_payload{*group_, ke_->public_value()});
         m.add(payload_type::nonce, nonce_payload{sa_.ni});
+        // RFC 6023: we answer an IKE_AUTH that asks for no CHILD_SA.
+        m.add_notify(notify_type::childless_ikev2_supported);
         return progress::done;
     }
     // Responder: our pick, our KE value, our nonce; then the keys.
@@ -47,6 +49,7 @@ task_result ike_init::build(message_builder& m, engine_context& ctx) {
     m.add(payload_type::sa, sa_payload{{chosen_}});
     m.add(payload_type::ke, ke_payload{ke_->group(), ke_->public_value()});
     m.add(payload_type::nonce, nonce_payload{sa_.nr});
+    m.add_notify(notify_type::childless_ikev2_supported);
     return derive(ctx);
 }
 
@@ -91,6 +94,7 @@ task_result ike_init::process(const inbound_message& m, engine_context& ctx) {
         g_ir_ = std::move(*g_ir);
         negotiated_ = choice->negotiated;
         sa_.nr = nonce->nonce;
+        sa_.peer_childless = m.find_notify(notify_type::childless_ikev2_supported) != nullptr;
         sa_.spi_r = m.header.spi_r;
         auto r = derive(ctx);
         if (!r) return r;
@@ -134,6 +138,7 @@ task_result ike_init::process(const inbound_message& m, engine_context& ctx) {
     chosen_ = choice->chosen;
     negotiated_ = choice->negotiated;
     sa_.ni = nonce->nonce;
+    sa_.peer_childless = m.find_notify(notify_type::childless_ikev2_supported) != nullptr;
     return progress::done;
 }
 

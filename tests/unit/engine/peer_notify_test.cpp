@@ -3,6 +3,8 @@
 // UNSUPPORTED_CRITICAL_PAYLOAD (§2.5).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "libike/codec/message.hpp"
 #include "tests/unit/engine/site_to_site.hpp"
 
@@ -78,6 +80,52 @@ TEST_F(site_to_site, unknown_critical_payload_is_refused_by_type) {
     EXPECT_TRUE(B().eng.list_sas().empty());
     EXPECT_NE(A().failures().find("UNSUPPORTED_CRITICAL_PAYLOAD"), std::string::npos)
         << A().failures();
+}
+
+// RFC 6023: both sides announce CHILDLESS_IKEV2_SUPPORTED in IKE_SA_INIT, and
+// a connection without children comes up as an IKE_SA alone.
+TEST_F(site_to_site, childless_ike_sa_when_both_announce_it) {
+    start();
+    auto a = make_config(a_spec), b = make_config(b_spec);
+    a->children.clear();
+    A().eng.set_connections({a});
+    B().eng.set_connections({b});
+    initiate();
+    for (const auto* p : {&A(), &B()}) {
+        auto init = decode_message(p->sent.at(0).data);
+        ASSERT_TRUE(init);
+        EXPECT_TRUE(std::ranges::any_of(init->payloads, [](const payload& pl) {
+            const auto* n = std::get_if<notify_payload>(&pl.body);
+            return n && n->type == notify_type::childless_ikev2_supported;
+        }));
+    }
+    EXPECT_TRUE(A().has_event(sa_event::kind::ike_up)) << A().failures();
+    EXPECT_TRUE(B().has_event(sa_event::kind::ike_up)) << B().failures();
+    EXPECT_TRUE(A().installs.empty());
+    EXPECT_TRUE(B().installs.empty());
+    EXPECT_TRUE(B().failures().empty()) << B().failures();
+}
+
+// Without the peer's announcement, a childless connection stops before IKE_AUTH.
+TEST_F(site_to_site, childless_needs_the_peers_announcement) {
+    start();
+    auto a = make_config(a_spec);
+    a->children.clear();
+    A().eng.set_connections({a});
+    net->hook = [&](in_flight& f) {
+        if (!is(f, exchange_type::ike_sa_init, true)) return verdict::deliver;
+        auto m = decode_message(f.datagram->data);
+        std::erase_if(m->payloads, [](const payload& pl) {
+            const auto* n = std::get_if<notify_payload>(&pl.body);
+            return n && n->type == notify_type::childless_ikev2_supported;
+        });
+        f.datagram->data = encode_message(*m);
+        return verdict::deliver;
+    };
+    initiate();
+    EXPECT_NE(A().failures().find("did not announce CHILDLESS_IKEV2_SUPPORTED"), std::string::npos)
+        << A().failures();
+    EXPECT_FALSE(A().has_event(sa_event::kind::ike_up));
 }
 
 }  // namespace
