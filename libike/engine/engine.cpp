@@ -54,7 +54,8 @@ class engine::impl {
     }
 
     engine_context context(time_point now) {
-        return engine_context{now, rng_, psks_, settings_, out_, stats_, next_child_id_};
+        return engine_context{now,  rng_,   psks_,          settings_,
+                              out_, stats_, next_child_id_, connections_};
     }
 
     std::uint64_t new_spi() {

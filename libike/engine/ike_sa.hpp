@@ -44,6 +44,9 @@ struct engine_context {
     std::deque<output>& out;
     engine::stats& stats;
     child_sa_id& next_child_id;
+    /// The configured connections, for a responder that learns in IKE_AUTH
+    /// which of them the peer's identity belongs to.
+    const std::vector<std::shared_ptr<const ike_sa_config>>& connections;
 };
 
 enum class ike_sa_state : std::uint8_t { connecting, established, deleting, gone };

@@ -2,10 +2,13 @@
 
 #include <openssl/crypto.h>
 
+#include <algorithm>
+
 #include "libike/codec/byte_writer.hpp"
 #include "libike/crypto/prf.hpp"
 #include "libike/engine/ike_sa.hpp"
 #include "libike/sa/identity.hpp"
+#include "libike/sa/proposal_match.hpp"
 
 namespace ike {
 
@@ -56,6 +59,31 @@ std::expected<auth_payload, task_error> our_auth(const ike_sa& sa, engine_contex
                           : psk_auth(sa, *psk, sa.init_response, sa.ni, sa.keys->sk_pr, our_id);
     if (!v) return std::unexpected(task_error{std::nullopt, {}, "AUTH computation: " + v.error()});
     return auth_payload{auth_method::psk, bytes(v->view().begin(), v->view().end())};
+}
+
+bool serves(const std::vector<ip_addr>& list, const ip_addr& a) {
+    return list.empty() || std::ranges::find(list, a) != list.end();
+}
+
+// Responder: the connection for the peer's identity. IKE_SA_INIT picked the
+// first connection for the addresses; a connection for the same addresses
+// that names this identity exactly wins over it, as does any that accepts
+// the identity when the first does not (the negotiated IKE proposal must be
+// one it accepts too). Returns the current one when nothing fits better.
+std::shared_ptr<const ike_sa_config> config_for_peer(const ike_sa& sa, engine_context& ctx,
+                                                     const id_payload& peer_id) {
+    const auto offered = to_sa_payload(std::vector<proposal>{sa.keys->negotiated}, {});
+    std::shared_ptr<const ike_sa_config> any;
+    for (const auto& c : ctx.connections) {
+        if (!serves(c->local_addrs, sa.local.ip) || !serves(c->remote_addrs, sa.remote.ip) ||
+            !matches(c->remote_id, peer_id) ||
+            !select_proposal(c->proposals, offered, protocol_id::ike))
+            continue;
+        if (!c->remote_id.any) return c;
+        if (!any) any = c;
+    }
+    if (matches(sa.config->remote_id, peer_id) && !sa.config->remote_id.any) return sa.config;
+    return any ? any : sa.config;
 }
 
 // Checks the peer's identity and AUTH payload.
@@ -158,6 +186,7 @@ task_result ike_auth::process(const inbound_message& m, engine_context& ctx) {
     if (!id || !auth)
         return std::unexpected(
             task_error{notify_type::invalid_syntax, {}, "IKE_AUTH request lacks IDi or AUTH"});
+    sa_.config = config_for_peer(sa_, ctx, *id);
     if (auto v = verify_peer(sa_, ctx, *id, *auth); !v)
         return std::unexpected(std::move(v.error()));
     sa_.initial_contact_received = m.find_notify(notify_type::initial_contact) != nullptr;

@@ -2,8 +2,8 @@
 # ikev2d_failures.sh: negotiations that must fail, and fail cleanly on both
 # ends (lan-a -- gw-a == gw-b -- lan-b, lab_site_to_site). gw-a initiates with
 # `ikev2ctl initiate`; gw-b responds. Between cases gw-b's file is rewritten
-# and applied with `ikev2ctl reload` (the responder picks its connection by
-# addresses, so it holds one connection at a time):
+# and applied with `ikev2ctl reload` (every case uses the same identities,
+# so gw-b holds one connection at a time):
 #   a. different PSKs: AUTHENTICATION_FAILED. gw-b logs that gw-a's AUTH does
 #      not verify, gw-a that the peer rejected its authentication; no IKE_SA;
 #   b. no common IKE proposal: NO_PROPOSAL_CHOSEN. gw-b names what gw-a

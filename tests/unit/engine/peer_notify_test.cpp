@@ -128,5 +128,25 @@ TEST_F(site_to_site, childless_needs_the_peers_announcement) {
     EXPECT_FALSE(A().has_event(sa_event::kind::ike_up));
 }
 
+// Two connections for the same addresses: the responder takes the one whose
+// remote identity is the peer's IDi, learnt in IKE_AUTH.
+TEST_F(site_to_site, responder_picks_the_connection_by_the_peers_identity) {
+    a_spec.local_id = "c.example.org";
+    start();
+    B().psks.add("c.example.org", "s3cret-psk");
+    auto site = make_config(b_spec);
+    auto other = make_config(b_spec);
+    other->name = "other";
+    other->remote_id = id("c.example.org");
+    B().eng.set_connections({site, other});
+    initiate();
+    EXPECT_TRUE(A().has_event(sa_event::kind::child_up)) << A().failures();
+    ASSERT_EQ(B().eng.list_sas().size(), 1u) << B().failures();
+    EXPECT_EQ(B().eng.list_sas()[0].connection, "other");
+    EXPECT_EQ(B().eng.list_sas()[0].remote_id, "c.example.org");
+    ASSERT_EQ(B().installs.size(), 1u);
+    EXPECT_EQ(B().installs[0].name, "other/net");
+}
+
 }  // namespace
 }  // namespace ike::test
