@@ -42,32 +42,11 @@ OTHER_PSK="0x00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
 # write_config GW LOCAL REMOTE_ADDRS LOCAL_ID REMOTE_ID LOCAL_TS REMOTE_TS \
 #              IKE_PROPOSAL ESP_PROPOSAL PSK
 write_config() {
-  local gw=$1 remote_addrs=""
-  mkdir -p "$LAB_OUT/$gw" || lab_fail "cannot make $LAB_OUT/$gw"
-  [ "$3" = - ] || remote_addrs="    remote_addrs: [$3]"
   {
-    ikev2d_daemon_yaml "$gw" '"0.0.0.0"' "${10}"
-    cat <<EOF
-connections:
-  $CONN:
-    local_addrs: [$2]
-$remote_addrs
-    proposals: [$8]
-    local:
-      auth: psk
-      id: $4
-    remote:
-      auth: psk
-      id: $5
-    children:
-      net:
-        local_ts: [$6]
-        remote_ts: [$7]
-        esp_proposals: [$9]
-        mode: tunnel
-        start_action: none
-EOF
-  } >"$LAB_OUT/$gw/ikev2d.yaml"
+    ikev2d_daemon_yaml "$1" '"0.0.0.0"' "${10}"
+    ikev2d_conn_yaml "$CONN" "$2" "$3" "$4" "$5" "$8"
+    ikev2d_child_yaml net "$6" "$7" none "$9"
+  } >"$(ikev2d_config_file "$1")"
 }
 
 # gw_b_config LOCAL_TS REMOTE_TS IKE_PROPOSAL ESP_PROPOSAL PSK: gw-b's file.

@@ -62,32 +62,11 @@ wait_clean() {
 
 # write_config GW DAEMON_EXTRA LOCAL REMOTE_ADDRS LOCAL_ID REMOTE_ID LOCAL_TS REMOTE_TS START_ACTION
 write_config() {
-  local gw=$1 remote_addrs=""
-  mkdir -p "$LAB_OUT/$gw" || lab_fail "cannot make $LAB_OUT/$gw"
-  [ "$4" = - ] || remote_addrs="    remote_addrs: [$4]"
   {
-    ikev2d_daemon_yaml_plus "$gw" "$2"
-    cat <<EOF
-connections:
-  $CONN:
-    local_addrs: [$3]
-$remote_addrs
-    proposals: [aes256gcm16-prfsha384-x25519]
-    local:
-      auth: psk
-      id: $5
-    remote:
-      auth: psk
-      id: $6
-    children:
-      net:
-        local_ts: [$7]
-        remote_ts: [$8]
-        esp_proposals: [aes256gcm16]
-        mode: tunnel
-        start_action: $9
-EOF
-  } >"$LAB_OUT/$gw/ikev2d.yaml"
+    ikev2d_daemon_yaml_plus "$1" "$2"
+    ikev2d_conn_yaml "$CONN" "$3" "$4" "$5" "$6"
+    ikev2d_child_yaml net "$7" "$8" "$9"
+  } >"$(ikev2d_config_file "$1")"
 }
 
 # sa_json GW FILTER: jq -e FILTER on the established IKE_SA of $CONN in

@@ -45,32 +45,11 @@ DEFERRED=()
 
 # write_config GW LOCAL REMOTE_ADDRS LOCAL_ID REMOTE_ID LOCAL_TS REMOTE_TS START_ACTION
 write_config() {
-  local gw=$1 remote_addrs=""
-  mkdir -p "$LAB_OUT/$gw" || lab_fail "cannot make $LAB_OUT/$gw"
-  [ "$3" = - ] || remote_addrs="    remote_addrs: [$3]"
   {
-    ikev2d_daemon_yaml "$gw"
-    cat <<EOF
-connections:
-  $CONN:
-    local_addrs: [$2]
-$remote_addrs
-    proposals: [aes256gcm16-prfsha384-x25519]
-    local:
-      auth: psk
-      id: $4
-    remote:
-      auth: psk
-      id: $5
-    children:
-      net:
-        local_ts: [$6]
-        remote_ts: [$7]
-        esp_proposals: [aes256gcm16]
-        mode: tunnel
-        start_action: $8
-EOF
-  } >"$LAB_OUT/$gw/ikev2d.yaml"
+    ikev2d_daemon_yaml "$1"
+    ikev2d_conn_yaml "$CONN" "$2" "$3" "$4" "$5"
+    ikev2d_child_yaml net "$6" "$7" "$8"
+  } >"$(ikev2d_config_file "$1")"
 }
 
 # foreign_kept: gw-a still holds the foreign SA and policies (reqid 7).

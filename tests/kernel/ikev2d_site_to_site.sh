@@ -42,37 +42,12 @@ GWS=(gw-a gw-b)
 #   LOCAL_TS6 REMOTE_TS6: child "net" carries IPv4, "net6" (PFS, so it needs
 #   the CREATE_CHILD_SA exchange that brings it up after IKE_AUTH) IPv6.
 write_config() {
-  local gw=$1 remote_addrs=""
-  mkdir -p "$LAB_OUT/$gw" || lab_fail "cannot make $LAB_OUT/$gw"
-  [ "$3" = - ] || remote_addrs="    remote_addrs: [$3]"
   {
-    ikev2d_daemon_yaml "$gw"
-    cat <<EOF
-connections:
-  $CONN:
-    local_addrs: [$2]
-$remote_addrs
-    proposals: [aes256gcm16-prfsha384-x25519]
-    local:
-      auth: psk
-      id: $4
-    remote:
-      auth: psk
-      id: $5
-    children:
-      net:
-        local_ts: [$6]
-        remote_ts: [$7]
-        esp_proposals: [aes256gcm16]
-        mode: tunnel
-        start_action: $8
-      net6:
-        local_ts: [$9]
-        remote_ts: [${10}]
-        esp_proposals: [aes128gcm16-x25519]
-        start_action: $8
-EOF
-  } >"$LAB_OUT/$gw/ikev2d.yaml"
+    ikev2d_daemon_yaml "$1"
+    ikev2d_conn_yaml "$CONN" "$2" "$3" "$4" "$5"
+    ikev2d_child_yaml net "$6" "$7" "$8"
+    ikev2d_child_yaml net6 "$9" "${10}" "$8" aes128gcm16-x25519
+  } >"$(ikev2d_config_file "$1")"
 }
 
 # two_children GW / one_child GW: GW's established IKE_SA of $CONN lists

@@ -37,30 +37,11 @@ GWS=(gw-a gw-b)
 
 # write_config GW LOCAL REMOTE_ADDRS LOCAL_ID REMOTE_ID START_ACTION
 write_config() {
-  local gw=$1 remote_addrs=""
-  mkdir -p "$LAB_OUT/$gw" || lab_fail "cannot make $LAB_OUT/$gw"
-  [ "$3" = - ] || remote_addrs="    remote_addrs: [$3]"
   {
-    ikev2d_daemon_yaml "$gw"
-    cat <<EOF
-connections:
-  $CONN:
-    local_addrs: [$2]
-$remote_addrs
-    proposals: [aes256gcm16-prfsha384-x25519]
-    local:
-      auth: psk
-      id: $4
-    remote:
-      auth: psk
-      id: $5
-    children:
-      host:
-        esp_proposals: [aes256gcm16]
-        mode: transport
-        start_action: $6
-EOF
-  } >"$LAB_OUT/$gw/ikev2d.yaml"
+    ikev2d_daemon_yaml "$1"
+    ikev2d_conn_yaml "$CONN" "$2" "$3" "$4" "$5"
+    ikev2d_child_yaml host - - "$6" aes256gcm16 transport
+  } >"$(ikev2d_config_file "$1")"
 }
 
 # check_list_sas GW LOCAL REMOTE: the CHILD_SA in list-sas (sas-GW.json) is

@@ -304,3 +304,40 @@ ikev2d_wait_log() {
   done
   lab_log "$gw logged: ${line#* * }"
 }
+
+# ikev2d_conn_yaml CONN LOCAL_ADDR REMOTE_ADDR LOCAL_ID REMOTE_ID [IKE_PROPOSAL]:
+# a PSK connection up to its `children:` key, for a config after
+# ikev2d_daemon_yaml. REMOTE_ADDR "-" makes it a responder template;
+# IKE_PROPOSAL defaults to aes256gcm16-prfsha384-x25519.
+ikev2d_conn_yaml() {
+  echo "connections:"
+  echo "  $1:"
+  echo "    local_addrs: [\"$2\"]"
+  [ "$3" = - ] || echo "    remote_addrs: [\"$3\"]"
+  echo "    proposals: [${6:-aes256gcm16-prfsha384-x25519}]"
+  echo "    local:"
+  echo "      auth: psk"
+  echo "      id: $4"
+  echo "    remote:"
+  echo "      auth: psk"
+  echo "      id: $5"
+  echo "    children:"
+}
+
+# ikev2d_child_yaml NAME LOCAL_TS REMOTE_TS START_ACTION [ESP_PROPOSAL] [MODE]:
+# one child of the connection above. A traffic selector "-" is left out (the
+# IKE address); ESP_PROPOSAL defaults to aes256gcm16, MODE to tunnel.
+ikev2d_child_yaml() {
+  echo "      $1:"
+  [ "$2" = - ] || echo "        local_ts: [$2]"
+  [ "$3" = - ] || echo "        remote_ts: [$3]"
+  echo "        esp_proposals: [${5:-aes256gcm16}]"
+  echo "        mode: ${6:-tunnel}"
+  echo "        start_action: $4"
+}
+
+# ikev2d_config_file GW: the path of GW's config, its directory created.
+ikev2d_config_file() {
+  mkdir -p "$LAB_OUT/$1" || lab_fail "cannot make $LAB_OUT/$1"
+  echo "$LAB_OUT/$1/ikev2d.yaml"
+}
