@@ -52,22 +52,6 @@ write_config() {
   } >"$(ikev2d_config_file "$1")"
 }
 
-# foreign_kept: gw-a still holds the foreign SA and policies (reqid 7).
-foreign_kept() {
-  local want
-  ip -n gw-a xfrm state | grep -q "spi 0x00007777 reqid 7 " || lab_fail "the foreign SA in gw-a is gone:
-$(ip -n gw-a xfrm state)"
-  # `ip xfrm policy` prints each policy over several lines: join them.
-  ip -n gw-a xfrm policy | awk '/^[^ \t]/ { if (b != "") print b; b = $0; next } { b = b " " $0 } END { if (b != "") print b }' |
-    tr -s ' \t' ' ' >"$LAB_OUT/policies-gw-a"
-  for want in "src 10.9.0.0/24 dst 10.8.0.0/24 dir out priority 5 ptype main tmpl src 192.0.2.1 dst 192.0.2.9 proto esp reqid 7 mode tunnel" \
-    "src 10.7.0.0/24 dst 10.6.0.0/24 dir in priority 50 ptype main"; do
-    grep -qxF -e "$want" -e "$want " "$LAB_OUT/policies-gw-a" || lab_fail "foreign policy gone from gw-a: $want
-$(<"$LAB_OUT/policies-gw-a")"
-  done
-  lab_log "gw-a: foreign SA and policies kept"
-}
-
 # one_established_ike GW: list-sas of GW shows exactly one IKE_SA of CONN, established.
 one_established_ike() {
   ikev2d_ctl "$1" --json list-sas >"$LAB_OUT/sas-$1.json" 2>&1 || return 1
@@ -147,9 +131,7 @@ xfrm_in_no_states() {
 # ---- 1. setup and tunnel -------------------------------------------------------------
 lab_step "1. tunnel between gw-a (initiator, start) and gw-b (responder); foreign state in gw-a"
 lab_site_to_site
-lab_run ip -n gw-a -batch - <<<"xfrm policy add src 10.9.0.0/24 dst 10.8.0.0/24 dir out priority 5 tmpl src 192.0.2.1 dst 192.0.2.9 proto esp reqid 7 mode tunnel
-xfrm policy add src 10.7.0.0/24 dst 10.6.0.0/24 dir in priority 50
-xfrm state add src 192.0.2.1 dst 192.0.2.9 proto esp spi 0x7777 reqid 7 mode tunnel aead rfc4106(gcm(aes)) 0x0123456789abcdef0123456789abcdef01234567 128"
+ikev2d_add_foreign_state gw-a
 lab_route gw-a 10.2.0.0/24 192.0.2.2
 lab_route gw-b 10.1.0.0/24 192.0.2.1
 ikev2d_drop_cleartext "${GWS[@]}"
@@ -181,7 +163,7 @@ lab_step "3. ikev2d starts again in gw-a: stale state removed, foreign kept, tun
 ikev2d_start gw-a
 ikev2d_wait_log 5 gw-a 0 "removed $STALE_SAS stale SAs and $STALE_POLICIES stale policies" ||
   lab_fail "gw-a's daemon did not log that it removed the stale state"
-foreign_kept
+ikev2d_foreign_kept gw-a
 ikev2d_wait_established $ESTABLISH_TIMEOUT "$CONN" gw-a
 gw_a_spis
 [[ $SPI_IN != "$OLD_IN" && $SPI_OUT != "$OLD_OUT" ]] ||
@@ -262,7 +244,7 @@ lab_log "gw-b is alive; the tunnel carries traffic on the same SPIs"
 lab_step "5. SIGTERM: both daemons exit 0"
 ikev2d_sigterm gw-a
 ikev2d_sigterm gw-b
-foreign_kept
+ikev2d_foreign_kept gw-a
 
 if ((${#DEFERRED[@]})); then
   for d in "${DEFERRED[@]}"; do echo "FAIL: $d" >&2; done

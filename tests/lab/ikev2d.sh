@@ -341,3 +341,27 @@ ikev2d_config_file() {
   mkdir -p "$LAB_OUT/$1" || lab_fail "cannot make $LAB_OUT/$1"
   echo "$LAB_OUT/$1/ikev2d.yaml"
 }
+
+# ikev2d_add_foreign_state NS: another daemon's SA and two policies (reqid 7)
+# in NS, whose own address is 192.0.2.1; ikev2d must never touch them.
+ikev2d_add_foreign_state() {
+  lab_run ip -n "$1" -batch - <<<"xfrm policy add src 10.9.0.0/24 dst 10.8.0.0/24 dir out priority 5 tmpl src 192.0.2.1 dst 192.0.2.9 proto esp reqid 7 mode tunnel
+xfrm policy add src 10.7.0.0/24 dst 10.6.0.0/24 dir in priority 50
+xfrm state add src 192.0.2.1 dst 192.0.2.9 proto esp spi 0x7777 reqid 7 mode tunnel aead rfc4106(gcm(aes)) 0x0123456789abcdef0123456789abcdef01234567 128"
+}
+
+# ikev2d_foreign_kept NS: the state of ikev2d_add_foreign_state is still in NS.
+ikev2d_foreign_kept() {
+  local ns=$1 want
+  ip -n "$ns" xfrm state | grep -q "spi 0x00007777 reqid 7 " || lab_fail "the foreign SA in $ns is gone:
+$(ip -n "$ns" xfrm state)"
+  # `ip xfrm policy` prints each policy over several lines: join them.
+  ip -n "$ns" xfrm policy | awk '/^[^ \t]/ { if (b != "") print b; b = $0; next } { b = b " " $0 } END { if (b != "") print b }' |
+    tr -s ' \t' ' ' >"$LAB_OUT/policies-$ns"
+  for want in "src 10.9.0.0/24 dst 10.8.0.0/24 dir out priority 5 ptype main tmpl src 192.0.2.1 dst 192.0.2.9 proto esp reqid 7 mode tunnel" \
+    "src 10.7.0.0/24 dst 10.6.0.0/24 dir in priority 50 ptype main"; do
+    grep -qxF -e "$want" -e "$want " "$LAB_OUT/policies-$ns" || lab_fail "foreign policy gone from $ns: $want
+$(<"$LAB_OUT/policies-$ns")"
+  done
+  lab_log "$ns: foreign SA and policies kept"
+}
