@@ -457,19 +457,18 @@ std::expected<ike_sa_id, engine_error> engine::terminate_child(time_point now, c
 void engine::on_kernel_result(time_point now, ike_sa_id id, child_sa_id child, bool ok,
                               std::string_view error) {
     auto* sa = impl_->find(id);
-    if (!sa || !sa->find_child(child)) return;
+    auto* c = sa ? sa->find_child(child) : nullptr;
+    if (!c) return;
     auto ctx = impl_->context(now);
     if (ok) {
-        auto* c = sa->find_child(child);
         if (c->state == child_sa_state::installing) {
             c->state = child_sa_state::installed;
             sa->emit(ctx, sa_event::kind::child_up, child);
         }
         return;
     }
-    sa->emit(
-        ctx, sa_event::kind::child_failed, child,
-        "installing CHILD_SA " + sa->find_child(child)->name + " failed: " + std::string(error));
+    sa->emit(ctx, sa_event::kind::child_failed, child,
+             "installing CHILD_SA " + c->name + " failed: " + std::string(error));
     if (sa->state() == ike_sa_state::established) {
         sa->tasks.queue(std::make_unique<child_delete>(*sa, true, child));
         sa->tasks.initiate(ctx);
