@@ -19,6 +19,8 @@ set -u
 . "$(dirname "$0")/../lab/ikev2d.sh"
 # shellcheck source=../lab/charon.sh
 . "$(dirname "$0")/../lab/charon.sh"
+# shellcheck source=interop.bash
+. "$(dirname "$0")/interop.bash"
 # shellcheck source=site_to_site.bash
 . "$(dirname "$0")/site_to_site.bash"
 lab_require_guest "$@"

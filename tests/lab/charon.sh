@@ -84,7 +84,8 @@ charon_swanctl() {
 #   remote_id= proposals= (default) psk= (0x... hex, 0s... base64 or text;
 #   the secret of local_id and remote_id)
 #   child=NAME starts a child; the keys after it are the child's:
-#     local_ts= remote_ts= esp_proposals= mode= (tunnel) start_action= (none)
+#     local_ts= remote_ts= (empty or left out: charon's default, "dynamic",
+#     the IKE address) esp_proposals= mode= (tunnel) start_action= (none)
 # An unknown key fails the test.
 charon_write_config() {
   local gw=$1 dir arg key val conn="" local_addrs="%any" remote_addrs="%any" local_id="" remote_id="" \
@@ -98,9 +99,9 @@ charon_write_config() {
   flush_child() {
     [ -n "$child" ] || return 0
     children+="      $child {
-        local_ts = $c_local_ts
-        remote_ts = $c_remote_ts
-        esp_proposals = $c_esp
+${c_local_ts:+        local_ts = $c_local_ts
+}${c_remote_ts:+        remote_ts = $c_remote_ts
+}        esp_proposals = $c_esp
         mode = $c_mode
         start_action = $c_start
       }
@@ -265,15 +266,28 @@ $out"
   lab_log "charon in $gw terminated $2"
 }
 
+# charon_terminate_child GW CHILD [TIMEOUT]: swanctl --terminate --child CHILD
+# (every CHILD_SA of that name; the IKE_SA stays) and wait up to TIMEOUT (10)
+# s for the peer's answer.
+charon_terminate_child() {
+  local gw=$1 out
+  out=$(charon_swanctl "$gw" --terminate --child "$2" --timeout "${3:-10}" 2>&1) ||
+    lab_fail "swanctl --terminate --child $2 in $gw failed:
+$out"
+  lab_log "charon in $gw terminated CHILD_SA $2"
+}
+
 # charon_list_sas GW: swanctl --list-sas of GW's charon, one line per SA:
-#   ike NAME UNIQUEID STATE INITIATOR SPI_I SPI_R PROPOSAL
-#   child IKE_NAME NAME UNIQUEID STATE MODE SPI_IN SPI_OUT PROPOSAL
+#   ike NAME UNIQUEID STATE INITIATOR SPI_I SPI_R PROPOSAL LOCAL REMOTE NAT_LOCAL NAT_REMOTE
+#   child IKE_NAME NAME UNIQUEID STATE MODE SPI_IN SPI_OUT PROPOSAL ENCAP LOCAL_TS REMOTE_TS
 # INITIATOR yes/no (this charon initiated the IKE_SA), SPIs in hex as charon
 # prints them, PROPOSAL the negotiated algorithms in ikev2d's keyword form
 # (encryption-integrity-prf-group[-esn|-noesn], as `ikev2ctl list-sas`
-# prints them); an algorithm it cannot name shows as ?CHARON_NAME. The raw
-# vici answer is kept in $LAB_OUT/GW/charon/list-sas.raw. Non-zero if
-# swanctl fails.
+# prints them); an algorithm it cannot name shows as ?CHARON_NAME. LOCAL and
+# REMOTE are the IKE endpoints as ADDR[PORT]; NAT_LOCAL/NAT_REMOTE yes when
+# charon found that side behind a NAT; ENCAP yes for ESP in UDP; a TS list is
+# sorted and comma-joined ("-" when empty). The raw vici answer is kept in
+# $LAB_OUT/GW/charon/list-sas.raw. Non-zero if swanctl fails.
 charon_list_sas() {
   local raw
   raw=$(charon_dir "$1")/list-sas.raw
@@ -328,6 +342,16 @@ charon_parse_sas() {
       return out
     }
     function v(k) { return (k in a) ? a[k] : "-" }
+    function yn(k) { return (k in a && a[k] == "yes") ? "yes" : "no" }
+    # list(K): the items of list K sorted, comma-joined; "-" for none.
+    function list(k,   n, it, i, j, x, out) {
+      if (!(k in a)) return "-"
+      n = split(a[k], it, " ")
+      for (i = 2; i <= n; i++) { x = it[i]; for (j = i - 1; j > 0 && it[j] > x; j--) it[j + 1] = it[j]; it[j + 1] = x }
+      out = it[1]
+      for (i = 2; i <= n; i++) out = out "," it[i]
+      return n ? out : "-"
+    }
     {
       # Tokens: "{" "}" "key=value" "[" ... "]" and bare names before "{".
       gsub(/\{/, " { "); gsub(/\}/, " } "); gsub(/\[/, " [ "); gsub(/\]/, " ] ")
@@ -336,14 +360,23 @@ charon_parse_sas() {
       for (i = 1; i <= n; i++) {
         x = t[i]
         if (x == "") continue
-        if (inlist) { if (x == "]") inlist = 0; continue }
+        if (inlist) {
+          if (x == "]") inlist = 0
+          else if (lkey != "") a[lkey] = (lkey in a) ? a[lkey] " " x : x
+          continue
+        }
         if (x == "{") { depth++; path[depth] = name; continue }
         if (x == "}") {
           if (depth == 2) ike_done()
           if (depth == 4) child_done()
           depth--; continue
         }
-        if (x ~ /=$/) { key = substr(x, 1, length(x) - 1); if (t[i + 1] == "[") { inlist = 1; i++ }; continue }
+        if (x ~ /=$/) {
+          key = substr(x, 1, length(x) - 1)
+          lkey = depth == 2 ? "ike." key : depth == 4 ? "child." key : ""
+          if (t[i + 1] == "[") { inlist = 1; i++ }
+          continue
+        }
         if (index(x, "=") > 0) {
           key = substr(x, 1, index(x, "=") - 1); val = substr(x, index(x, "=") + 1)
           if (depth == 2) a["ike." key] = val
@@ -356,7 +389,9 @@ charon_parse_sas() {
     }
     function ike_done() {
       line = "ike " path[2] " " v("ike.uniqueid") " " v("ike.state") " " (a["ike.initiator"] == "yes" ? "yes" : "no") " " \
-        v("ike.initiator-spi") " " v("ike.responder-spi") " " proposal("ike.", 0)
+        v("ike.initiator-spi") " " v("ike.responder-spi") " " proposal("ike.", 0) " " \
+        v("ike.local-host") "[" v("ike.local-port") "] " v("ike.remote-host") "[" v("ike.remote-port") "] " \
+        yn("ike.nat-local") " " yn("ike.nat-remote")
       sa[++nsa] = line
       for (c = 1; c <= nchild; c++) sa[++nsa] = ch[c]
       nchild = 0
@@ -364,7 +399,8 @@ charon_parse_sas() {
     }
     function child_done() {
       ch[++nchild] = "child " path[2] " " v("child.name") " " v("child.uniqueid") " " v("child.state") " " \
-        tolower(v("child.mode")) " " v("child.spi-in") " " v("child.spi-out") " " proposal("child.", 1)
+        tolower(v("child.mode")) " " v("child.spi-in") " " v("child.spi-out") " " proposal("child.", 1) " " \
+        yn("child.encap") " " list("child.local-ts") " " list("child.remote-ts")
       for (k in a) if (k ~ /^child\./) delete a[k]
     }
   '
