@@ -63,6 +63,20 @@ std::expected<std::vector<ike::ip_addr>, std::string> resolve(const std::string&
     return out;
 }
 
+// swanctl's `force` only changes IKEv1; for IKEv2 it is `yes`.
+ike::fragmentation_policy fragmentation_of(config::fragmentation_mode m) {
+    switch (m) {
+        case config::fragmentation_mode::no:
+            return ike::fragmentation_policy::no;
+        case config::fragmentation_mode::accept:
+            return ike::fragmentation_policy::accept;
+        case config::fragmentation_mode::yes:
+        case config::fragmentation_mode::force:
+            break;
+    }
+    return ike::fragmentation_policy::yes;
+}
+
 std::expected<std::vector<ike::ip_addr>, std::string> translate_addrs(
     const std::vector<config::peer_address>& list, bool allow_names) {
     std::vector<ike::ip_addr> out;
@@ -169,6 +183,7 @@ std::expected<ike::ike_sa_config, std::string> translate_connection(
     out.local_id = std::move(*local_id), out.remote_id = std::move(*remote_id);
     out.dpd_delay = duration_cast<ms>(conn.dpd_delay);
     out.rekey_time = duration_cast<ms>(conn.rekey_time);
+    out.fragmentation = fragmentation_of(conn.fragmentation);
     if (auto ok = add_children(conn, out); !ok) return std::unexpected(ok.error());
     return out;
 }

@@ -25,6 +25,7 @@ spdlog::logger& log(subsystem s) {
 ike::engine_settings settings_for(const config::config& cfg) {
     ike::engine_settings s;
     s.natt_port = cfg.daemon.natt_port;
+    s.fragment_size = cfg.daemon.fragment_size;
     return s;
 }
 
@@ -49,6 +50,8 @@ const char* event_name(ike::sa_event::kind k) {
             return "CHILD_SA failed";
         case ike::sa_event::kind::warning:
             return "warning";
+        case ike::sa_event::kind::notice:
+            return "note";
         case ike::sa_event::kind::failed:
             return "failed";
     }
@@ -569,6 +572,9 @@ nlohmann::json event_loop::status() const {
           {"dropped_unknown_spi", c.dropped_unknown_spi},
           {"dropped_integrity", c.dropped_integrity},
           {"retransmits", c.retransmits},
+          {"fragments_sent", c.fragments_sent},
+          {"fragments_received", c.fragments_received},
+          {"fragmented_messages_reassembled", c.reassembled},
           {"udp_esp_dropped", esp_dropped},
           {"udp_keepalives_received", keepalives},
           {"udp_malformed", malformed},

@@ -49,6 +49,10 @@ struct daemon_config {
     /// daemon.nat_keepalive: interval of the NAT keepalives sent to peers while
     /// we are behind a NAT (RFC 3948 §2.3; charon.keep_alive). 0 = none.
     seconds nat_keepalive{20};
+    /// daemon.fragment_size: the largest IP packet an IKE message may fill
+    /// before it goes out in RFC 7383 fragments (charon.fragment_size), when
+    /// the connection and the peer allow fragmentation. 256..65535.
+    std::uint32_t fragment_size = 1280;
 };
 
 // ---- secrets ----------------------------------------------------------------

@@ -44,6 +44,9 @@ struct engine_settings {
     /// Half-open IKE_SAs are dropped after this long.
     duration half_open_timeout = std::chrono::seconds(30);
     std::uint16_t natt_port = 4500;
+    /// Largest IP packet an IKE message may fill before it is sent in RFC 7383
+    /// fragments (charon's fragment_size; 1280 fits every IPv6 path).
+    std::size_t fragment_size = 1280;
 };
 
 struct child_sa_info {
@@ -133,6 +136,9 @@ class engine {
     struct stats {
         std::uint64_t dropped_malformed = 0, dropped_unknown_spi = 0, dropped_integrity = 0;
         std::uint64_t retransmits = 0, ike_sas = 0, half_open = 0;
+        /// RFC 7383: fragments sent and received (authenticated), messages
+        /// reassembled from them.
+        std::uint64_t fragments_sent = 0, fragments_received = 0, reassembled = 0;
     };
     const stats& counters() const;
 

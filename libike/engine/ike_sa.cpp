@@ -8,6 +8,7 @@
 #include "libike/codec/byte_reader.hpp"
 #include "libike/codec/byte_writer.hpp"
 #include "libike/crypto/keymat.hpp"
+#include "libike/engine/fragment_sealer.hpp"
 #include "libike/proposal/proposal_string.hpp"
 
 namespace ike {
@@ -118,12 +119,7 @@ std::expected<void, std::string> ike_sa::derive_keys(const proposal& negotiated,
     return {};
 }
 
-// Outbound protection (§3.14): the inner chain is encoded first so that its
-// sealed size fixes the SK and IKE header lengths, which are part of the AAD.
-std::expected<bytes, std::string> ike_sa::encode(exchange_type exchange, bool response,
-                                                 std::uint32_t message_id,
-                                                 const std::vector<payload>& payloads,
-                                                 random_source& rng) {
+ike_header ike_sa::header(exchange_type exchange, bool response, std::uint32_t message_id) const {
     ike_header h;
     h.spi_i = spi_i;
     h.spi_r = spi_r;
@@ -131,6 +127,16 @@ std::expected<bytes, std::string> ike_sa::encode(exchange_type exchange, bool re
     h.message_id = message_id;
     h.flags = static_cast<std::uint8_t>((initiator ? header_flag::initiator : 0) |
                                         (response ? header_flag::response : 0));
+    return h;
+}
+
+// Outbound protection (§3.14): the inner chain is encoded first so that its
+// sealed size fixes the SK and IKE header lengths, which are part of the AAD.
+std::expected<bytes, std::string> ike_sa::encode(exchange_type exchange, bool response,
+                                                 std::uint32_t message_id,
+                                                 const std::vector<payload>& payloads,
+                                                 random_source& rng) {
+    const ike_header h = header(exchange, response, message_id);
     if (exchange == exchange_type::ike_sa_init || !keys) return encode_message({h, payloads});
 
     byte_writer plain;
@@ -152,6 +158,28 @@ std::expected<bytes, std::string> ike_sa::encode(exchange_type exchange, bool re
     return datagram;
 }
 
+std::expected<std::vector<bytes>, std::string> ike_sa::encode_datagrams(
+    exchange_type exchange, bool response, std::uint32_t message_id,
+    const std::vector<payload>& payloads, engine_context& ctx) {
+    auto whole = encode(exchange, response, message_id, payloads, ctx.rng);
+    if (!whole) return std::unexpected(std::move(whole.error()));
+    // §2.5.1: IKE_SA_INIT is never fragmented; neither is anything before
+    // both sides announced support, or when our policy only accepts.
+    const bool ours = config->fragmentation == fragmentation_policy::yes;
+    if (!ours || !fragmentation || !keys || exchange == exchange_type::ike_sa_init)
+        return std::vector<bytes>{std::move(*whole)};
+    const std::size_t limit = max_ike_message_size(
+        ctx.settings.fragment_size, remote.ip.ipv6,
+        local.port == ctx.settings.natt_port || remote.port == ctx.settings.natt_port);
+    if (whole->size() <= limit) return std::vector<bytes>{std::move(*whole)};
+    byte_writer plain;
+    encode_payload_chain(payloads, plain);
+    auto fragments =
+        seal_fragments(header(exchange, response, message_id), first_payload_type(payloads), plain.data(), *keys->out, limit, ctx.rng);
+    if (fragments) ctx.stats.fragments_sent += fragments->size();
+    return fragments;
+}
+
 std::expected<std::vector<payload>, ike_sa::open_error> ike_sa::open(const message& m,
                                                                      bytes_view raw) const {
     if (m.header.exchange == exchange_type::ike_sa_init) return m.payloads;
@@ -165,8 +193,13 @@ std::expected<std::vector<payload>, ike_sa::open_error> ike_sa::open(const messa
     if (!plain)
         return std::unexpected(
             open_error{plain.error().code == crypto_errc::integrity_check_failed, std::nullopt});
-    byte_reader inner(*plain);
-    auto chain = decode_payload_chain(sk.first_inner, inner);
+    return decode_inner(sk.first_inner, *plain);
+}
+
+std::expected<std::vector<payload>, ike_sa::open_error> ike_sa::decode_inner(
+    payload_type first_inner, bytes_view plaintext) {
+    byte_reader inner(plaintext);
+    auto chain = decode_payload_chain(first_inner, inner);
     if (!chain) {
         open_error e;
         if (chain.error().code == parse_errc::unsupported_critical)
@@ -174,6 +207,21 @@ std::expected<std::vector<payload>, ike_sa::open_error> ike_sa::open(const messa
         return std::unexpected(e);
     }
     return std::move(*chain);
+}
+
+std::expected<fragment_reassembly::fragment, ike_sa::open_error> ike_sa::open_fragment(
+    const message& m, bytes_view raw) const {
+    if (!keys || m.payloads.empty() || m.payloads.back().type != payload_type::skf)
+        return std::unexpected(open_error{false, std::nullopt});
+    const auto& skf = std::get<skf_payload>(m.payloads.back().body);
+    // §2.5: the AAD runs up to the IV, fragment fields included.
+    bytes_view aad = raw.first(raw.size() - skf.encrypted.size());
+    auto plain = keys->in->open(aad, skf.encrypted);
+    if (!plain)
+        return std::unexpected(
+            open_error{plain.error().code == crypto_errc::integrity_check_failed, std::nullopt});
+    return fragment_reassembly::fragment{m.header.message_id, skf.fragment_number,
+                                         skf.total_fragments, skf.first_inner, std::move(*plain)};
 }
 
 void ike_sa::emit(engine_context& ctx, sa_event::kind what, child_sa_id child, std::string reason,

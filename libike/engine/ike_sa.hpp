@@ -27,6 +27,7 @@
 #include "libike/crypto/random_source.hpp"
 #include "libike/crypto/sk_cipher.hpp"
 #include "libike/engine/engine.hpp"
+#include "libike/engine/fragment_reassembly.hpp"
 #include "libike/engine/outputs.hpp"
 #include "libike/engine/sa_config.hpp"
 #include "libike/engine/task_manager.hpp"
@@ -89,6 +90,10 @@ class ike_sa {
     bool send_initial_contact = false;      ///< initiator: no other IKE_SA with this peer (§2.4)
     bool initial_contact_received = false;  ///< responder: the peer restarted; drop its old SAs
     bool peer_childless = false;  ///< the peer announced CHILDLESS_IKEV2_SUPPORTED (RFC 6023)
+    /// Both announced IKEV2_FRAGMENTATION_SUPPORTED (RFC 7383 §2.3).
+    bool fragmentation = false;
+    /// Hash algorithms the peer verifies signatures with (RFC 7427 §4).
+    std::vector<std::uint16_t> peer_signature_hashes;
 
     std::uint64_t our_spi() const { return initiator ? spi_i : spi_r; }
 
@@ -123,15 +128,27 @@ class ike_sa {
                                              const std::vector<payload>& payloads,
                                              random_source& rng);
 
+    /// encode(), or RFC 7383 fragments when fragmentation was negotiated, our
+    /// policy sends fragments and the datagram would not fit an IP packet of
+    /// `settings.fragment_size` bytes. `fragments` counts those sent.
+    std::expected<std::vector<bytes>, std::string> encode_datagrams(
+        exchange_type exchange, bool response, std::uint32_t message_id,
+        const std::vector<payload>& payloads, engine_context& ctx);
+
     /// Decrypts the SK payload of `m` (raw bytes `raw`) into its inner payloads;
     /// unprotected messages (IKE_SA_INIT) come back as they are.
     /// Errors: `integrity` true when the ICV failed (drop silently, count).
-    struct open_error {
-        bool integrity = false;
-        /// An unknown payload marked critical inside SK (§2.5): its type.
-        std::optional<payload_type> unsupported_critical;
-    };
+    using open_error = message_open_error;
     std::expected<std::vector<payload>, open_error> open(const message& m, bytes_view raw) const;
+
+    /// Authenticates and decrypts one SKF fragment of `m` (RFC 7383 §2.6).
+    /// Errors: `integrity` when the ICV failed, else a malformed fragment.
+    std::expected<fragment_reassembly::fragment, open_error> open_fragment(const message& m,
+                                                                           bytes_view raw) const;
+
+    /// Decodes decrypted inner payloads (of SK, or reassembled SKFs).
+    static std::expected<std::vector<payload>, open_error> decode_inner(payload_type first_inner,
+                                                                        bytes_view plaintext);
 
     /// Emits remove_child_sa (and child_down) for each child and erases them.
     void remove_children(engine_context& ctx, bool report);
@@ -145,6 +162,9 @@ class ike_sa {
               std::string reason = {}, std::string name = {}) const;
 
   private:
+    /// The IKE header of a message of ours (flags from our role).
+    ike_header header(exchange_type exchange, bool response, std::uint32_t message_id) const;
+
     ike_sa_state state_ = ike_sa_state::connecting;
 };
 

@@ -75,6 +75,7 @@ struct sa_event {
         failed,        ///< the IKE_SA is gone (or never came to be)
         child_failed,  ///< a CHILD_SA was refused or could not be installed; the IKE_SA stays
         warning,       ///< worth an operator's attention; nothing went down
+        notice,        ///< a step of a negotiation worth logging (e.g. INVALID_KE_PAYLOAD)
     };
     kind what{};
     ike_sa_id ike = 0;

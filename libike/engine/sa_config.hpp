@@ -21,6 +21,12 @@ using duration = std::chrono::milliseconds;
 enum class ipsec_mode : std::uint8_t { tunnel, transport };
 enum class auth_kind : std::uint8_t { psk };  ///< certificates and EAP come later
 
+/// IKE fragmentation (RFC 7383) for a connection, as swanctl spells it:
+/// yes: announce it, reassemble, and fragment large messages when the peer
+/// announced it too; accept: announce and reassemble, but never fragment
+/// what we send; no: neither (fragments are dropped).
+enum class fragmentation_policy : std::uint8_t { yes, accept, no };
+
 struct child_sa_config {
     std::string name;
     std::vector<ts_range> local_ts;   ///< empty: the local IKE address (charon's "dynamic")
@@ -45,6 +51,7 @@ struct ike_sa_config {
     auth_kind remote_auth = auth_kind::psk;
     duration dpd_delay{0};  ///< 0: no liveness checks
     duration rekey_time = std::chrono::hours(4);
+    fragmentation_policy fragmentation = fragmentation_policy::yes;
     std::vector<child_sa_config> children;
 };
 

@@ -48,6 +48,12 @@ exchange_type exchange_of(task_kind k, ike_sa_state s) {
 }
 
 // Only IKE_SA_INIT and IKE_AUTH combine tasks.
+message_open_error pending_fragment() {
+    message_open_error e;
+    e.pending = true;
+    return e;
+}
+
 bool per_exchange_is_batched(exchange_type e) {
     return e == exchange_type::ike_sa_init || e == exchange_type::ike_auth;
 }
@@ -182,17 +188,17 @@ void task_manager::send_request(engine_context& ctx) {
             return;
         }
     }
-    auto datagram = sa_.encode(active_exchange_, false, next_request_id_, b.payloads, ctx.rng);
-    if (!datagram) {
+    auto datagrams = sa_.encode_datagrams(active_exchange_, false, next_request_id_, b.payloads, ctx);
+    if (!datagrams) {
         active_.clear();
-        sa_.fail(ctx, datagram.error());
+        sa_.fail(ctx, datagrams.error());
         return;
     }
-    if (active_exchange_ == exchange_type::ike_sa_init) sa_.init_request = *datagram;
-    last_request_ = std::move(*datagram);
+    if (active_exchange_ == exchange_type::ike_sa_init) sa_.init_request = datagrams->front();
+    last_request_ = std::move(*datagrams);
     retransmits_ = 0;
     retransmit_at_ = ctx.now + ctx.settings.retransmit_timeout;
-    ctx.out.emplace_back(send_datagram{sa_.local, sa_.remote, last_request_});
+    send_all(last_request_, sa_.local, sa_.remote, ctx);
 }
 
 // Retransmission (§2.1): waits of timeout * base^n after the original and
@@ -213,12 +219,19 @@ void task_manager::on_timer(engine_context& ctx) {
     auto wait = std::chrono::duration_cast<duration>(
         ctx.settings.retransmit_timeout * std::pow(ctx.settings.retransmit_base, retransmits_));
     retransmit_at_ = ctx.now + wait;
-    ctx.out.emplace_back(send_datagram{sa_.local, sa_.remote, last_request_});
+    // RFC 7383 §2.6.1: every fragment again.
+    send_all(last_request_, sa_.local, sa_.remote, ctx);
 }
 
 void task_manager::receive(const message& m, bytes_view raw, const socket_address& to,
                            const socket_address& from, engine_context& ctx) {
     const bool response = m.header.is_response();
+    const bool fragment = !m.payloads.empty() && m.payloads.back().type == payload_type::skf;
+    // RFC 7383 §2.3: fragments only once both sides announced support.
+    if (fragment && !sa_.fragmentation) {
+        ++ctx.stats.dropped_malformed;
+        return;
+    }
     // §2.3: the window check comes first; a request we already answered gets
     // the cached answer once it authenticates, anything else outside the
     // window is ignored.
@@ -227,12 +240,7 @@ void task_manager::receive(const message& m, bytes_view raw, const socket_addres
             m.header.exchange != active_exchange_)
             return;
     } else if (m.header.message_id + 1 == expected_peer_id_ && last_response_) {
-        if (!sa_.open(m, raw)) {
-            ++ctx.stats.dropped_integrity;
-            return;
-        }
-        ctx.out.emplace_back(send_datagram{to, from, *last_response_});
-        return;
+        return resend_response(m, raw, fragment, to, from, ctx);
     } else if (m.header.message_id != expected_peer_id_) {
         return;
     }
@@ -242,7 +250,8 @@ void task_manager::receive(const message& m, bytes_view raw, const socket_addres
         ++ctx.stats.dropped_malformed;
         return;
     }
-    auto inner = sa_.open(m, raw);
+    auto inner = fragment ? reassemble(m, raw, response, ctx) : sa_.open(m, raw);
+    if (!inner && inner.error().pending) return;
     if (!inner && !response && inner.error().unsupported_critical) {
         // §2.5: refuse the whole request, naming the payload type.
         ++expected_peer_id_;
@@ -273,6 +282,49 @@ void task_manager::receive(const message& m, bytes_view raw, const socket_addres
         process_response(m, *inner, raw, ctx);
     else
         process_request(m, *inner, raw, ctx);
+}
+
+std::expected<std::vector<payload>, message_open_error> task_manager::reassemble(
+    const message& m, bytes_view raw, bool response, engine_context& ctx) {
+    auto f = sa_.open_fragment(m, raw);
+    if (!f) return std::unexpected(f.error());
+    ++ctx.stats.fragments_received;
+    auto& collection = response ? response_fragments_ : request_fragments_;
+    switch (collection.add(std::move(*f))) {
+        case fragment_reassembly::added::stored:
+            break;
+        case fragment_reassembly::added::duplicate:
+        case fragment_reassembly::added::stale:
+            return std::unexpected(pending_fragment());
+        case fragment_reassembly::added::too_large:
+            return std::unexpected(message_open_error{});
+    }
+    auto whole = collection.take();
+    if (!whole) return std::unexpected(pending_fragment());
+    ++ctx.stats.reassembled;
+    return ike_sa::decode_inner(whole->first_inner, whole->plaintext);
+}
+
+void task_manager::resend_response(const message& m, bytes_view raw, bool fragment,
+                                   const socket_address& to, const socket_address& from,
+                                   engine_context& ctx) {
+    if (fragment) {
+        auto f = sa_.open_fragment(m, raw);
+        if (!f) {
+            ++(f.error().integrity ? ctx.stats.dropped_integrity : ctx.stats.dropped_malformed);
+            return;
+        }
+        if (f->number != 1) return;
+    } else if (!sa_.open(m, raw)) {
+        ++ctx.stats.dropped_integrity;
+        return;
+    }
+    send_all(*last_response_, to, from, ctx);
+}
+
+void task_manager::send_all(const std::vector<bytes>& datagrams, const socket_address& from,
+                            const socket_address& to, engine_context& ctx) {
+    for (const auto& d : datagrams) ctx.out.emplace_back(send_datagram{from, to, d});
 }
 
 void task_manager::process_response(const message& m, const std::vector<payload>& inner,
@@ -397,14 +449,14 @@ void task_manager::send_error_informational(notify_type notify, engine_context& 
 }
 
 void task_manager::send_response(const message_builder& b, std::uint32_t id, engine_context& ctx) {
-    auto datagram = sa_.encode(b.exchange, true, id, b.payloads, ctx.rng);
-    if (!datagram) {
-        sa_.fail(ctx, datagram.error());
+    auto datagrams = sa_.encode_datagrams(b.exchange, true, id, b.payloads, ctx);
+    if (!datagrams) {
+        sa_.fail(ctx, datagrams.error());
         return;
     }
-    if (b.exchange == exchange_type::ike_sa_init) sa_.init_response = *datagram;
-    last_response_ = *datagram;
-    ctx.out.emplace_back(send_datagram{sa_.local, sa_.remote, std::move(*datagram)});
+    if (b.exchange == exchange_type::ike_sa_init) sa_.init_response = datagrams->front();
+    last_response_ = std::move(*datagrams);
+    send_all(*last_response_, sa_.local, sa_.remote, ctx);
 }
 
 }  // namespace ike

@@ -22,6 +22,8 @@
 #include "libike/codec/message.hpp"
 #include "libike/common/bytes.hpp"
 #include "libike/engine/engine.hpp"
+#include "libike/engine/fragment_reassembly.hpp"
+#include "libike/engine/message_open_error.hpp"
 #include "libike/tasks/task.hpp"
 
 namespace ike {
@@ -58,10 +60,25 @@ class task_manager {
 
   private:
     void send_request(engine_context& ctx);
+    /// Decrypts an SKF fragment into the reassembly; the whole message's
+    /// inner payloads once the last one is in (error `pending` before).
+    std::expected<std::vector<payload>, message_open_error> reassemble(const message& m,
+                                                                      bytes_view raw,
+                                                                      bool response,
+                                                                      engine_context& ctx);
+    /// §2.1 / RFC 7383 §2.6.1: a retransmitted request gets the cached
+    /// response again, once authenticated (of a fragmented request, only its
+    /// first fragment triggers this).
+    void resend_response(const message& m, bytes_view raw, bool fragment,
+                         const socket_address& to, const socket_address& from,
+                         engine_context& ctx);
     void process_response(const message& m, const std::vector<payload>& inner, bytes_view raw,
                           engine_context& ctx);
     void process_request(const message& m, const std::vector<payload>& inner, bytes_view raw,
                          engine_context& ctx);
+    /// Queues `datagrams` (a message or its fragments) from `from` to `to`.
+    static void send_all(const std::vector<bytes>& datagrams, const socket_address& from,
+                         const socket_address& to, engine_context& ctx);
     void send_response(const message_builder& b, std::uint32_t id, engine_context& ctx);
     void send_error_informational(notify_type notify, engine_context& ctx);
     void refuse_malformed(const message& m, bool response, const std::string& why,
@@ -77,11 +94,12 @@ class task_manager {
     std::uint32_t next_request_id_ = 0;
     std::uint32_t expected_peer_id_ = 0;
 
-    bytes last_request_;  ///< encoded, for retransmission
+    std::vector<bytes> last_request_;  ///< encoded (maybe fragments), for retransmission
     unsigned retransmits_ = 0;
     std::optional<time_point> retransmit_at_;
 
-    std::optional<bytes> last_response_;  ///< answer to expected_peer_id_ - 1
+    std::optional<std::vector<bytes>> last_response_;  ///< answer to expected_peer_id_ - 1
+    fragment_reassembly request_fragments_, response_fragments_;
     time_point last_inbound_{};
 };
 

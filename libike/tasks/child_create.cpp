@@ -140,6 +140,11 @@ task_result child_create::process_response(const inbound_message& m, engine_cont
     if (const auto* n = m.find_notify(notify_type::invalid_ke_payload); n && !ike_auth_) {
         auto g = read_invalid_ke_group(*n);
         if (g && offers_group(offered_, *g) && ++retries_ <= max_ke_retries) {
+            sa_.emit(ctx, sa_event::kind::notice, 0,
+                     name + ": peer answered INVALID_KE_PAYLOAD: it does not accept our KE "
+                            "payload of " +
+                         to_string(*group_) + " and asks for " + to_string(*g) + "; retrying",
+                     child_name(sa_, config_));
             group_ = *g;
             return progress::need_more;
         }
@@ -307,10 +312,14 @@ void child_create::answer_key_exchange(const ke_payload* ke, engine_context& ctx
     const ke_group want = groups.front();
     if (!ke || ke->group != want) {
         // §1.3: name the group we want; the peer repeats the request with it.
-        refuse(notify_type::invalid_ke_payload,
-               "peer's KE payload is " + (ke ? to_string(ke->group) : std::string("missing")) +
-                   ", we chose " + to_string(want),
-               make_invalid_ke_payload(want).data);
+        std::string why = "peer's KE payload is " +
+                          (ke ? to_string(ke->group) : std::string("missing")) + ", we chose " +
+                          to_string(want);
+        sa_.emit(ctx, sa_event::kind::notice, 0,
+                 "CHILD_SA " + child_name(sa_, config_) + ": answered INVALID_KE_PAYLOAD asking for " +
+                     to_string(want) + ": " + why,
+                 child_name(sa_, config_));
+        refuse(notify_type::invalid_ke_payload, std::move(why), make_invalid_ke_payload(want).data);
         return;
     }
     auto ours = make_key_exchange(want, ctx.rng);

@@ -42,6 +42,8 @@ task_result ike_init::build(message_builder& m, engine_context& ctx) {
         m.add(payload_type::nonce, nonce_payload{sa_.ni});
         // RFC 6023: we answer an IKE_AUTH that asks for no CHILD_SA.
         m.add_notify(notify_type::childless_ikev2_supported);
+        if (sa_.config->fragmentation != fragmentation_policy::no)
+            m.add_notify(notify_type::ikev2_fragmentation_supported);
         return progress::done;
     }
     // Responder: our pick, our KE value, our nonce; then the keys.
@@ -50,6 +52,8 @@ task_result ike_init::build(message_builder& m, engine_context& ctx) {
     m.add(payload_type::ke, ke_payload{ke_->group(), ke_->public_value()});
     m.add(payload_type::nonce, nonce_payload{sa_.nr});
     m.add_notify(notify_type::childless_ikev2_supported);
+    // RFC 7383 §2.3: announced back only to an initiator that announced it.
+    if (sa_.fragmentation) m.add_notify(notify_type::ikev2_fragmentation_supported);
     return derive(ctx);
 }
 
@@ -67,6 +71,9 @@ task_result ike_init::process(const inbound_message& m, engine_context& ctx) {
                 return std::unexpected(
                     fatal("peer answered INVALID_KE_PAYLOAD" +
                           (g ? " asking for " + to_string(*g) + ", which we did not offer" : "")));
+            sa_.emit(ctx, sa_event::kind::notice, 0,
+                     "peer answered INVALID_KE_PAYLOAD: it does not accept our KE payload of " +
+                         to_string(*group_) + " and asks for " + to_string(*g) + "; retrying");
             group_ = *g;
             return progress::need_more;
         }
@@ -94,7 +101,7 @@ task_result ike_init::process(const inbound_message& m, engine_context& ctx) {
         g_ir_ = std::move(*g_ir);
         negotiated_ = choice->negotiated;
         sa_.nr = nonce->nonce;
-        sa_.peer_childless = m.find_notify(notify_type::childless_ikev2_supported) != nullptr;
+        read_capabilities(m);
         sa_.spi_r = m.header.spi_r;
         auto r = derive(ctx);
         if (!r) return r;
@@ -123,6 +130,10 @@ task_result ike_init::process(const inbound_message& m, engine_context& ctx) {
         e.notify_data = n.data;
         e.reason = "peer's KE payload is " + to_string(ke->group) + ", we chose " +
                    to_string(groups.front());
+        // Stateless for us, but the operator should see why the peer retries.
+        sa_.emit(ctx, sa_event::kind::notice, 0,
+                 "answered INVALID_KE_PAYLOAD asking for " + to_string(groups.front()) + ": " +
+                     e.reason);
         return std::unexpected(std::move(e));
     }
     auto ours = make_key_exchange(groups.front(), ctx.rng);
@@ -138,8 +149,20 @@ task_result ike_init::process(const inbound_message& m, engine_context& ctx) {
     chosen_ = choice->chosen;
     negotiated_ = choice->negotiated;
     sa_.ni = nonce->nonce;
-    sa_.peer_childless = m.find_notify(notify_type::childless_ikev2_supported) != nullptr;
+    read_capabilities(m);
     return progress::done;
+}
+
+// The peer's support notifies: childless (RFC 6023), fragmentation (RFC 7383;
+// in effect only if we announce it too), signature hashes (RFC 7427 §4).
+void ike_init::read_capabilities(const inbound_message& m) {
+    sa_.peer_childless = m.find_notify(notify_type::childless_ikev2_supported) != nullptr;
+    sa_.fragmentation = sa_.config->fragmentation != fragmentation_policy::no &&
+                        m.find_notify(notify_type::ikev2_fragmentation_supported) != nullptr;
+    sa_.peer_signature_hashes.clear();
+    if (const auto* n = m.find_notify(notify_type::signature_hash_algorithms))
+        if (auto hashes = read_signature_hash_algorithms(*n))
+            for (auto h : *hashes) sa_.peer_signature_hashes.push_back(static_cast<std::uint16_t>(h));
 }
 
 task_result ike_init::derive(engine_context&) {

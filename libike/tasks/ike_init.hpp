@@ -31,6 +31,7 @@ class ike_init final : public task {
 
   private:
     task_result derive(engine_context& ctx);
+    void read_capabilities(const inbound_message& m);
 
     std::optional<ke_group> group_;
     std::unique_ptr<key_exchange> ke_;

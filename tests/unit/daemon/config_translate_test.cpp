@@ -62,6 +62,25 @@ TEST(config_translate, connection_fields) {
     EXPECT_EQ(c->rekey_time, std::chrono::hours(2));
 }
 
+TEST(config_translate, fragmentation_policy) {
+    const std::pair<std::string_view, ike::fragmentation_policy> cases[] = {
+        {"yes", ike::fragmentation_policy::yes},
+        {"force", ike::fragmentation_policy::yes},
+        {"accept", ike::fragmentation_policy::accept},
+        {"no", ike::fragmentation_policy::no}};
+    EXPECT_EQ(translate_connection(load(site_to_site).connections.at(0))->fragmentation,
+              ike::fragmentation_policy::yes)
+        << "the default";
+    for (const auto& [value, policy] : cases) {
+        SCOPED_TRACE(value);
+        std::string yaml(site_to_site);
+        yaml.replace(yaml.find("    dpd_delay:"), 0, "    fragmentation: " + std::string(value) + "\n");
+        const auto c = translate_connection(load(yaml).connections.at(0));
+        ASSERT_TRUE(c) << c.error();
+        EXPECT_EQ(c->fragmentation, policy);
+    }
+}
+
 TEST(config_translate, children_selectors_and_lifetimes) {
     const auto cfg = load(site_to_site);
     const auto c = translate_connection(cfg.connections.at(0));

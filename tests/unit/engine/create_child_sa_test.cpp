@@ -114,6 +114,8 @@ TEST_F(create_child, pfs_with_an_invalid_ke_payload_retry) {
     EXPECT_EQ(A().eng.list_sas()[0].children[1].esp_proposal, "aes256gcm16-curve25519-noesn");
     EXPECT_TRUE(A().failures().empty()) << A().failures();
     EXPECT_TRUE(B().failures().empty()) << B().failures();
+    EXPECT_TRUE(A().has_notice("site/web: peer answered INVALID_KE_PAYLOAD"));
+    EXPECT_TRUE(B().has_notice("site/web: answered INVALID_KE_PAYLOAD asking for"));
 }
 
 // A refused additional child leaves the IKE_SA and the first child up (§1.3).

@@ -79,6 +79,7 @@ struct conn_spec {
     std::vector<std::string> esp = {"aes256gcm16-esn"};
     std::vector<std::string> local_ts, remote_ts;
     ipsec_mode mode = ipsec_mode::tunnel;
+    fragmentation_policy fragmentation = fragmentation_policy::yes;
 };
 
 inline std::shared_ptr<ike_sa_config> make_config(const conn_spec& s) {
@@ -89,6 +90,7 @@ inline std::shared_ptr<ike_sa_config> make_config(const conn_spec& s) {
     for (const auto& p : s.ike) c->proposals.push_back(ike_prop(p));
     c->local_id = id(s.local_id);
     c->remote_id = id(s.remote_id);
+    c->fragmentation = s.fragmentation;
     child_sa_config child;
     child.name = "net";
     for (const auto& t : s.local_ts) child.local_ts.push_back(ts(t));
@@ -118,6 +120,13 @@ struct peer {
     bool has_event(sa_event::kind k) const {
         for (const auto& e : events)
             if (e.what == k) return true;
+        return false;
+    }
+    /// A notice event whose reason contains `text`.
+    bool has_notice(std::string_view text) const {
+        for (const auto& e : events)
+            if (e.what == sa_event::kind::notice && e.reason.find(text) != std::string::npos)
+                return true;
         return false;
     }
     /// Concatenated reasons of failed events.
