@@ -28,7 +28,12 @@
 #                CHILD_SA (the matrix has the initiator delete it);
 #   nat          rw -- nat (masquerade, UDP ports rewritten) == gw-b: the
 #                side behind the NAT initiates; NAT found on both ends, IKE
-#                on 4500, ESP in UDP in both kernels with the NAT's port.
+#                on 4500, ESP in UDP in both kernels with the NAT's port;
+#   fragmentation  both daemons limit IKE packets to 256 bytes (ikev2d's
+#                daemon.fragment_size, charon's fragment_size) and the child
+#                has eight subnets a side and four ESP proposals, so IKE_AUTH
+#                exceeds that both ways: each side sends RFC 7383 fragments
+#                and reassembles the other's (ikev2d's counters, charon's log).
 # The results table goes between "<!-- interop-results" markers (see
 # interop.bash); tests/interop/report collects it into docs/interop.md.
 
@@ -42,6 +47,7 @@ INTEROP_SCENARIOS=(
   "invalid-ke|s2s|-|initiator guesses curve25519, responder wants ecp384: INVALID_KE_PAYLOAD, retry"
   "deletes|s2s|-|CHILD_SA delete by ikev2d, by charon; IKE_SA delete by the responder"
   "nat|nat|-|NAT with UDP port rewriting between them; the side behind it initiates"
+  "fragmentation|s2s|-|both limit IKE packets to 256 bytes: IKE_AUTH goes in RFC 7383 fragments both ways"
 )
 
 P=$INTEROP_PINGS
@@ -182,6 +188,37 @@ scenario_invalid_ke() {
   # Last, so that an expected failure here still means all the rest passed.
   ikev2d_wait_log 1 "$INTEROP_IKEV2D_GW" 0 INVALID_KE_PAYLOAD ||
     lab_fail "ikev2d's log does not mention INVALID_KE_PAYLOAD"
+}
+
+# Eight /24s a side (only the first has hosts) and four ESP proposals make
+# IKE_AUTH about 500 bytes each way, twice the 256-byte limit both set.
+scenario_fragmentation() {
+  local lts=10.1.0.0/24 rts=10.2.0.0/24 i esp=aes256gcm16,aes128gcm16,chacha20poly1305,aes256-sha256
+  local cfg log sent received reassembled
+  for i in 101 102 103 104 105 106 107; do lts+=,10.1.$i.0/24 rts+=,10.2.$i.0/24; done
+  interop_configure "net|$lts|$rts|$esp|tunnel"
+  cfg=$(ikev2d_config_file "$INTEROP_IKEV2D_GW")
+  sed -i 's/^daemon:$/daemon:\n  fragment_size: 256/' "$cfg"
+  sed -i 's/^charon {$/charon {\n  fragment_size = 256/' "$(charon_dir "$INTEROP_CHARON_GW")/strongswan.conf"
+  grep -q "fragment_size: 256" "$cfg" || lab_fail "could not set fragment_size in $cfg"
+  interop_start
+  bring_up net
+  lab_assert_ping lan-a 10.2.0.10 "$P"
+  lab_assert_ping lan-b 10.1.0.10 "$P"
+  interop_load_both
+  interop_negotiated net
+  interop_compare_ike aes256gcm16-prfsha384-curve25519
+  interop_compare_child net aes256gcm16-noesn tunnel "$lts" "$rts" $((2 * P))
+  read -r sent received reassembled < <(ikev2d_ctl "$INTEROP_IKEV2D_GW" --json status |
+    jq -r '.counters | "\(.fragments_sent) \(.fragments_received) \(.fragmented_messages_reassembled)"')
+  ((sent >= 2 && received >= 2 && reassembled >= 1)) ||
+    lab_fail "ikev2d's counters: $sent fragments sent, $received received, $reassembled messages reassembled; expected IKE_AUTH in fragments both ways"
+  lab_log "ikev2d: $sent fragments sent, $received received, $reassembled messages reassembled"
+  log=$(charon_dir "$INTEROP_CHARON_GW")/charon.log
+  grep -m1 -i "splitting IKE message" "$log" || lab_fail "charon did not fragment an IKE message"
+  grep -m1 -i "reassembled fragmented IKE message" "$log" || lab_fail "charon did not reassemble a fragmented IKE message"
+  interop_terminate_by "$(initiator_name)"
+  interop_stop
 }
 
 # CHILD_SA deletes from each side, a CHILD_SA created again by
