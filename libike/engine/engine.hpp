@@ -133,6 +133,9 @@ class engine {
     struct stats {
         std::uint64_t dropped_malformed = 0, dropped_unknown_spi = 0, dropped_integrity = 0;
         std::uint64_t retransmits = 0, ike_sas = 0, half_open = 0;
+        /// IKE_SAs on_timer has looked at: only those whose deadline had
+        /// come, never a walk over all (tests check the count, not the time).
+        std::uint64_t timer_visits = 0;
     };
     const stats& counters() const;
 
