@@ -1,5 +1,9 @@
 // The sans-I/O facade: SA lookup by SPI, stateless COOKIE demands (§2.6),
 // half-open bookkeeping, timers, and the output queue.
+//
+// Nothing on the path of a datagram, a timer or a kernel result walks every
+// IKE_SA: after each call the IKE_SAs it touched are filed again (settle())
+// in indexes by deadline, by connection and by peer identity, each O(log n).
 #include "libike/engine/engine.hpp"
 
 #include <algorithm>
@@ -9,7 +13,10 @@
 #include "libike/codec/message.hpp"
 #include "libike/codec/payload_rules.hpp"
 #include "libike/crypto/prf.hpp"
+#include "libike/engine/connection_index.hpp"
+#include "libike/engine/deadline_index.hpp"
 #include "libike/engine/ike_sa.hpp"
+#include "libike/engine/peer_index.hpp"
 #include "libike/proposal/proposal_string.hpp"
 #include "libike/sa/identity.hpp"
 #include "libike/tasks/child_create.hpp"
@@ -54,8 +61,8 @@ class engine::impl {
     }
 
     engine_context context(time_point now) {
-        return engine_context{now,  rng_,   psks_,          settings_,
-                              out_, stats_, next_child_id_, connections_};
+        return engine_context{now,    rng_,           psks_,         settings_,   out_,
+                              stats_, next_child_id_, child_owners_, connections_};
     }
 
     std::uint64_t new_spi() {
@@ -80,31 +87,29 @@ class engine::impl {
         return ref;
     }
 
-    // Forgets the SA with our SPI `spi` once it is gone, and its half-open
-    // entry once it is no longer half open. O(1): the per-datagram path.
+    // Called after every call that touched the SA with our SPI `spi`: its
+    // deadline, state, connection or peer identity may have changed, so it
+    // is filed again in each index; once gone it is forgotten, and its
+    // half-open entry once it is no longer half open. O(log n).
     void settle(std::uint64_t spi) {
         auto it = sas_.find(spi);
         if (it == sas_.end()) return;
-        const ike_sa& sa = *it->second;
+        ike_sa& sa = *it->second;
         if (sa.state() != ike_sa_state::connecting)
             if (auto h = half_open_by_spi_.find(spi); h != half_open_by_spi_.end()) {
                 half_open_.erase(h->second);
                 half_open_by_spi_.erase(h);
             }
+        deadlines_.set(sa, deadline_of(sa));
+        peers_.update(sa);
+        by_connection_.update(sa);
         if (sa.state() == ike_sa_state::gone) {
+            for (const auto& c : sa.children) child_owners_.erase(c.id);
             by_id_.erase(sa.id);
             sas_.erase(it);
         }
         stats_.ike_sas = sas_.size();
         stats_.half_open = half_open_.size();
-    }
-
-    // settle() for every SA (timers, operator commands).
-    void sweep() {
-        std::vector<std::uint64_t> spis;
-        spis.reserve(sas_.size());
-        for (const auto& [spi, sa] : sas_) spis.push_back(spi);
-        for (auto spi : spis) settle(spi);
     }
 
     void receive(time_point now, const socket_address& local, const socket_address& remote,
@@ -137,10 +142,7 @@ class engine::impl {
                 return;
             }
             sa.tasks.receive(*m, datagram, local, remote, ctx);
-            if (sa.initial_contact_received) {
-                drop_replaced(sa, ctx);
-                sweep();
-            }
+            if (sa.initial_contact_received) drop_replaced(sa, ctx);
             settle(ours);
         }
     }
@@ -151,13 +153,10 @@ class engine::impl {
     void drop_replaced(ike_sa& fresh, engine_context& ctx) {
         fresh.initial_contact_received = false;
         if (fresh.state() != ike_sa_state::established || !fresh.peer_id) return;
-        for (auto& [spi, other] : sas_) {
-            if (other.get() == &fresh || other->state() == ike_sa_state::gone) continue;
-            if (other->config->name != fresh.config->name || !other->peer_id ||
-                !(*other->peer_id == *fresh.peer_id))
-                continue;
+        for (ike_sa* other : peers_.same_peer(fresh)) {
             other->fail(ctx, "replaced by IKE_SA #" + std::to_string(fresh.id) +
                                  ": the peer restarted (INITIAL_CONTACT)");
+            settle(other->our_spi());
         }
     }
 
@@ -253,24 +252,34 @@ class engine::impl {
         settle(spi);
     }
 
+    // Only the SAs whose deadline has come are visited. They are taken out
+    // of the index first, so each is handled once per call even if it is
+    // still due afterwards (it is filed again and next_deadline says so).
     void on_timer(time_point now) {
         auto ctx = context(now);
-        std::vector<ike_sa*> all;
-        for (auto& [spi, sa] : sas_) all.push_back(sa.get());
-        for (auto* sa : all) {
-            if (sa->state() == ike_sa_state::connecting && !sa->initiator &&
-                now >= sa->created + settings_.half_open_timeout) {
-                sa->fail(ctx, "half-open IKE_SA timed out", false);
-                continue;
-            }
-            sa->tasks.on_timer(ctx);
-            if (auto d = dpd_due(*sa);
-                d && now >= *d && !sa->tasks.has_queued(task_kind::ike_dpd)) {
-                sa->tasks.queue(std::make_unique<ike_dpd>(*sa, true));
-                sa->tasks.initiate(ctx);
-            }
+        std::vector<ike_sa*> due;
+        while (ike_sa* sa = deadlines_.pop_due(now)) due.push_back(sa);
+        for (ike_sa* sa : due) {
+            ++stats_.timer_visits;
+            const std::uint64_t spi = sa->our_spi();
+            expire(*sa, ctx);
+            settle(spi);
         }
-        sweep();
+    }
+
+    // Half-open expiry, retransmission or give-up, and a liveness check,
+    // whichever is due.
+    void expire(ike_sa& sa, engine_context& ctx) {
+        if (sa.state() == ike_sa_state::connecting && !sa.initiator &&
+            ctx.now >= sa.created + settings_.half_open_timeout) {
+            sa.fail(ctx, "half-open IKE_SA timed out", false);
+            return;
+        }
+        sa.tasks.on_timer(ctx);
+        if (auto d = dpd_due(sa); d && ctx.now >= *d && !sa.tasks.has_queued(task_kind::ike_dpd)) {
+            sa.tasks.queue(std::make_unique<ike_dpd>(sa, true));
+            sa.tasks.initiate(ctx);
+        }
     }
 
     std::optional<time_point> dpd_due(const ike_sa& sa) const {
@@ -280,45 +289,36 @@ class engine::impl {
         return std::max(sa.tasks.last_inbound(), sa.established_at) + sa.config->dpd_delay;
     }
 
-    std::optional<time_point> next_deadline() const {
+    // When on_timer must next look at `sa`: the earliest of its
+    // retransmission, its liveness check and its half-open expiry.
+    std::optional<time_point> deadline_of(const ike_sa& sa) const {
         std::optional<time_point> best;
         auto consider = [&](std::optional<time_point> t) {
             if (t && (!best || *t < *best)) best = t;
         };
-        for (const auto& [spi, sa] : sas_) {
-            consider(sa->tasks.deadline());
-            consider(dpd_due(*sa));
-            if (sa->state() == ike_sa_state::connecting && !sa->initiator)
-                consider(sa->created + settings_.half_open_timeout);
-        }
+        if (sa.state() == ike_sa_state::gone) return best;
+        consider(sa.tasks.deadline());
+        consider(dpd_due(sa));
+        if (sa.state() == ike_sa_state::connecting && !sa.initiator)
+            consider(sa.created + settings_.half_open_timeout);
         return best;
     }
 
+    std::optional<time_point> next_deadline() const { return deadlines_.earliest(); }
+
     // An IKE_SA of `connection` we can add CHILD_SAs to: established, or
     // connecting as initiator (its queue runs after IKE_AUTH).
-    ike_sa* usable_sa(const std::string& connection) {
-        for (auto& [spi, sa] : sas_) {
-            if (sa->config->name != connection) continue;
-            if (sa->state() == ike_sa_state::established ||
-                (sa->state() == ike_sa_state::connecting && sa->initiator))
-                return sa.get();
-        }
-        return nullptr;
+    ike_sa* usable_sa(const std::string& connection) const {
+        return by_connection_.usable(connection);
     }
 
     // Whether another live IKE_SA of the same connection exists (then no
     // INITIAL_CONTACT: the peer must keep it).
-    bool has_other_sa(const ike_sa& sa) const {
-        return std::ranges::any_of(sas_, [&](const auto& kv) {
-            return kv.second.get() != &sa && kv.second->config->name == sa.config->name &&
-                   kv.second->state() != ike_sa_state::gone;
-        });
-    }
+    bool has_other_sa(const ike_sa& sa) const { return by_connection_.has_other(sa); }
 
-    ike_sa* find_by_child(child_sa_id child) {
-        for (auto& [spi, sa] : sas_)
-            if (sa->find_child(child)) return sa.get();
-        return nullptr;
+    ike_sa* find_by_child(child_sa_id child) const {
+        auto it = child_owners_.find(child);
+        return it == child_owners_.end() ? nullptr : it->second;
     }
 
     ike_sa* find(ike_sa_id id) const {
@@ -334,6 +334,12 @@ class engine::impl {
     std::unordered_map<ike_sa_id, ike_sa*> by_id_;  ///< the same SAs, by their number
     std::unordered_map<half_open_key, std::uint64_t, half_open_hash> half_open_;
     std::unordered_map<std::uint64_t, half_open_key> half_open_by_spi_;  ///< the inverse
+    // The same SAs again, by next deadline, by connection and peer identity,
+    // by connection (usable ones first); and CHILD_SA number → its IKE_SA.
+    deadline_index<ike_sa, &ike_sa::deadline_slot> deadlines_;
+    peer_index peers_;
+    connection_index by_connection_;
+    child_directory child_owners_;
     std::deque<output> out_;
     stats stats_;
     bytes cookie_secret_;
@@ -465,13 +471,13 @@ void engine::on_kernel_result(time_point now, ike_sa_id id, child_sa_id child, b
             c->state = child_sa_state::installed;
             sa->emit(ctx, sa_event::kind::child_up, child);
         }
-        return;
-    }
-    sa->emit(ctx, sa_event::kind::child_failed, child,
-             "installing CHILD_SA " + c->name + " failed: " + std::string(error));
-    if (sa->state() == ike_sa_state::established) {
-        sa->tasks.queue(std::make_unique<child_delete>(*sa, true, child));
-        sa->tasks.initiate(ctx);
+    } else {
+        sa->emit(ctx, sa_event::kind::child_failed, child,
+                 "installing CHILD_SA " + c->name + " failed: " + std::string(error));
+        if (sa->state() == ike_sa_state::established) {
+            sa->tasks.queue(std::make_unique<child_delete>(*sa, true, child));
+            sa->tasks.initiate(ctx);
+        }
     }
     impl_->settle(sa->our_spi());
 }

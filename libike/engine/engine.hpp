@@ -139,6 +139,9 @@ class engine {
         /// RFC 7383: fragments sent and received (authenticated), messages
         /// reassembled from them.
         std::uint64_t fragments_sent = 0, fragments_received = 0, reassembled = 0;
+        /// IKE_SAs on_timer has looked at: only those whose deadline had
+        /// come, never a walk over all (tests check the count, not the time).
+        std::uint64_t timer_visits = 0;
     };
     const stats& counters() const;
 

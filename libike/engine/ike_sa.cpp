@@ -82,6 +82,16 @@ child_sa* ike_sa::find_child(child_sa_id child) {
     return it == children.end() ? nullptr : &*it;
 }
 
+void ike_sa::add_child(engine_context& ctx, child_sa child) {
+    ctx.child_owners[child.id] = this;
+    children.push_back(std::move(child));
+}
+
+void ike_sa::erase_child(engine_context& ctx, std::vector<child_sa>::const_iterator it) {
+    ctx.child_owners.erase(it->id);
+    children.erase(it);
+}
+
 child_sa* ike_sa::find_child_by_spi_out(std::uint32_t spi) {
     auto it = std::ranges::find(children, spi, &child_sa::spi_out);
     return it == children.end() ? nullptr : &*it;
@@ -238,6 +248,7 @@ void ike_sa::remove_children(engine_context& ctx, bool report) {
     for (const auto& c : children) {
         ctx.out.emplace_back(remove_child_sa{id, c.id, c.spi_in, c.spi_out, local, remote});
         if (report) emit(ctx, sa_event::kind::child_down, c.id);
+        ctx.child_owners.erase(c.id);
     }
     children.clear();
 }

@@ -19,6 +19,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "libike/codec/id_payload.hpp"
@@ -35,6 +36,13 @@
 
 namespace ike {
 
+class ike_sa;
+
+/// Which IKE_SA holds each CHILD_SA, for finding a CHILD_SA by its number
+/// without a walk over every IKE_SA (ike_sa::add_child and erase_child keep
+/// it current).
+using child_directory = std::unordered_map<child_sa_id, ike_sa*>;
+
 /// What every task and the task manager may use: the injected services of the
 /// engine and the current time. Built per engine call.
 struct engine_context {
@@ -45,6 +53,7 @@ struct engine_context {
     std::deque<output>& out;
     engine::stats& stats;
     child_sa_id& next_child_id;
+    child_directory& child_owners;
     /// The configured connections, for a responder that learns in IKE_AUTH
     /// which of them the peer's identity belongs to.
     const std::vector<std::shared_ptr<const ike_sa_config>>& connections;
@@ -111,9 +120,13 @@ class ike_sa {
     time_point created{};
     time_point established_at{};
 
+    /// Changed only through add_child and erase_child (and remove_children),
+    /// which keep ctx.child_owners current.
     std::vector<child_sa> children;
     child_sa* find_child(child_sa_id child);
     child_sa* find_child_by_spi_out(std::uint32_t spi);
+    void add_child(engine_context& ctx, child_sa child);
+    void erase_child(engine_context& ctx, std::vector<child_sa>::const_iterator it);
 
     task_manager tasks;
 
@@ -160,6 +173,14 @@ class ike_sa {
     /// `name`: the child's "connection/child" when `child` is not (yet) one of ours.
     void emit(engine_context& ctx, sa_event::kind what, child_sa_id child = 0,
               std::string reason = {}, std::string name = {}) const;
+
+    // --- where the engine's indexes filed this SA, to find it there again
+    // when its deadline, state, connection or peer identity changes
+    // (engine.cpp settle()); owned by those indexes.
+    std::uint32_t deadline_slot = 0;                ///< deadline_index: position + 1, 0: none
+    std::optional<std::uint64_t> peer_filed;        ///< peer_index key
+    std::optional<std::uint64_t> connection_filed;  ///< connection_index key
+    bool connection_filed_usable = false;           ///< filed among the usable SAs
 
   private:
     /// The IKE header of a message of ours (flags from our role).

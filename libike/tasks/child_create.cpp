@@ -397,7 +397,7 @@ void child_create::install(engine_context& ctx) {
     ins.hard_packets = config_->life_packets;
     ins.soft_time = std::chrono::duration_cast<std::chrono::seconds>(config_->rekey_time);
     ins.hard_time = std::chrono::duration_cast<std::chrono::seconds>(config_->life_time);
-    sa_.children.push_back(std::move(c));
+    sa_.add_child(ctx, std::move(c));
     ctx.out.emplace_back(std::move(ins));
 }
 

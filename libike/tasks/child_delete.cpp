@@ -13,7 +13,7 @@ void child_delete::remove(engine_context& ctx, const std::vector<child_sa_id>& i
         ctx.out.emplace_back(
             remove_child_sa{sa_.id, it->id, it->spi_in, it->spi_out, sa_.local, sa_.remote});
         sa_.emit(ctx, sa_event::kind::child_down, it->id);
-        sa_.children.erase(it);
+        sa_.erase_child(ctx, it);
     }
 }
 

@@ -182,5 +182,24 @@ TEST_F(create_child, terminate_child_deletes_only_that_child) {
     EXPECT_FALSE(A().eng.terminate_child(net->now, 999));
 }
 
+// CHILD_SAs are found by number only while they exist: not once deleted by
+// either side, nor once their IKE_SA is gone.
+TEST_F(create_child, a_deleted_child_is_no_longer_found) {
+    add_web();
+    start();
+    const auto id = initiate();
+    ASSERT_EQ(B().installs.size(), 2u);
+    ASSERT_TRUE(A().eng.terminate_child(net->now, A().installs[1].child));
+    net->run();
+    EXPECT_FALSE(A().eng.terminate_child(net->now, A().installs[1].child));
+    EXPECT_FALSE(B().eng.terminate_child(net->now, B().installs[1].child));
+    ASSERT_TRUE(A().eng.terminate(net->now, id));  // "net" goes with it
+    net->run();
+    EXPECT_TRUE(A().eng.list_sas().empty());
+    EXPECT_TRUE(B().eng.list_sas().empty());
+    EXPECT_FALSE(A().eng.terminate_child(net->now, A().installs[0].child));
+    EXPECT_FALSE(B().eng.terminate_child(net->now, B().installs[0].child));
+}
+
 }  // namespace
 }  // namespace ike::test
