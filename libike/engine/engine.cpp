@@ -482,6 +482,10 @@ void engine::on_kernel_result(time_point now, ike_sa_id id, child_sa_id child, b
     impl_->settle(sa->our_spi());
 }
 
+void engine::on_child_expire(time_point, child_sa_id, bool) {
+    // Filled in by the CHILD_SA rekey work (issue 6).
+}
+
 std::optional<output> engine::poll_output() {
     if (impl_->out_.empty()) return std::nullopt;
     output o = std::move(impl_->out_.front());

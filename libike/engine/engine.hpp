@@ -10,6 +10,7 @@
 //   timer fires       ------->  on_timer(now)
 //   operator/trap     ------->  initiate(now, connection)
 //   kernel answered   ------->  on_kernel_result(now, child, ok, error)
+//   kernel EXPIRE     ------->  on_child_expire(now, child, hard)
 //                     <-------  poll_output(): send_datagram / install_child_sa / ...
 //                     <-------  next_deadline(): arm one timer for it
 #include <chrono>
@@ -58,6 +59,10 @@ struct child_sa_info {
     bool udp_encap = false;
     std::vector<ts_range> local_ts, remote_ts;
     time_point established{};
+    /// When the CHILD_SA will be rekeyed (the kernel's soft time limit, with
+    /// jitter) and when it expires (hard limit); unset when there is none.
+    std::optional<time_point> rekey_at, expire_at;
+    std::string state;  ///< "installing", "installed", "rekeying", "rekeyed", "deleting"
 };
 
 struct ike_sa_info {
@@ -120,6 +125,12 @@ class engine {
     /// the engine deletes the CHILD_SA with the peer and reports it.
     void on_kernel_result(time_point now, ike_sa_id sa, child_sa_id child, bool ok,
                           std::string_view error);
+
+    /// The kernel's EXPIRE for an SA of CHILD_SA `child` (either direction):
+    /// soft starts a rekey (RFC 7296 §1.3.3) unless one runs already; hard
+    /// means the SA is gone from the kernel: the CHILD_SA is deleted with the
+    /// peer. Unknown children are ignored (e.g. one removed meanwhile).
+    void on_child_expire(time_point now, child_sa_id child, bool hard);
 
     /// Next output to carry out, or nullopt when there is none.
     std::optional<output> poll_output();

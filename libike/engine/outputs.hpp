@@ -55,6 +55,22 @@ struct install_child_sa {
     std::uint32_t replay_window = 32;
     std::uint64_t soft_bytes = 0, hard_bytes = 0, soft_packets = 0, hard_packets = 0;
     std::chrono::seconds soft_time{0}, hard_time{0};
+    /// Rekey (RFC 7296 §1.3.3): the CHILD_SA this one replaces (0 for a new
+    /// one). It has the same name and selectors, so it shares the old one's
+    /// reqid and policies; the old one is removed later by remove_child_sa.
+    child_sa_id rekey_of = 0;
+    /// Make-before-break on the rekey responder: install the inbound SA (and
+    /// policies, if not there yet) only; the outbound SA follows with
+    /// install_outbound_sa once the initiator has switched to the new SA, so
+    /// that we never send on an SA the peer cannot receive yet.
+    bool outbound_later = false;
+};
+
+/// Install the outbound SA that install_child_sa held back (outbound_later).
+/// The daemon reports the result with on_kernel_result like an install.
+struct install_outbound_sa {
+    ike_sa_id ike = 0;
+    child_sa_id child = 0;
 };
 
 /// Remove both SAs and the policies of a CHILD_SA.
@@ -86,6 +102,7 @@ struct sa_event {
     socket_address remote;   ///< the peer, for log context
 };
 
-using output = std::variant<send_datagram, install_child_sa, remove_child_sa, sa_event>;
+using output =
+    std::variant<send_datagram, install_child_sa, install_outbound_sa, remove_child_sa, sa_event>;
 
 }  // namespace ike

@@ -35,6 +35,9 @@ struct child_sa_config {
     ipsec_mode mode = ipsec_mode::tunnel;
     duration rekey_time = std::chrono::hours(1);
     duration life_time = std::chrono::minutes(66);
+    /// The rekey happens at rekey_time minus a random part of up to
+    /// rand_time, so two peers with the same config don't rekey at once.
+    duration rand_time = std::chrono::minutes(6);
     std::uint64_t rekey_bytes = 0, life_bytes = 0, rekey_packets = 0, life_packets = 0;
     std::uint32_t replay_window = 32;
 };
