@@ -482,8 +482,45 @@ void engine::on_kernel_result(time_point now, ike_sa_id id, child_sa_id child, b
     impl_->settle(sa->our_spi());
 }
 
-void engine::on_child_expire(time_point, child_sa_id, bool) {
-    // Filled in by the CHILD_SA rekey work (issue 6).
+namespace {
+
+// The configured child a CHILD_SA ("connection/child") was made from, or
+// nullptr when a reload removed it.
+const child_sa_config* config_of(const ike_sa& sa, const child_sa& c) {
+    for (const auto& cfg : sa.config->children)
+        if (sa.config->name + "/" + cfg.name == c.name) return &cfg;
+    return nullptr;
+}
+
+}  // namespace
+
+void engine::on_child_expire(time_point now, child_sa_id child, bool hard) {
+    auto* sa = impl_->find_by_child(child);
+    auto* c = sa ? sa->find_child(child) : nullptr;
+    if (!c || sa->state() != ike_sa_state::established) return;
+    auto ctx = impl_->context(now);
+    if (hard) {
+        // The kernel dropped the SA: the CHILD_SA is dead; tell the peer.
+        if (c->rekeyed_by == 0)
+            sa->emit(ctx, sa_event::kind::warning, child,
+                     "CHILD_SA #" + std::to_string(child) + " reached its hard lifetime " +
+                         (c->state == child_sa_state::rekeying ? "while its rekey was running"
+                                                               : "without a rekey") +
+                         "; deleting it");
+        if (c->state != child_sa_state::deleting && !sa->tasks.has_child_delete(child))
+            sa->tasks.queue(std::make_unique<child_delete>(*sa, true, child));
+    } else if (c->state == child_sa_state::installed && c->rekeyed_by == 0) {
+        const child_sa_config* cfg = config_of(*sa, *c);
+        if (!cfg) {
+            sa->emit(ctx, sa_event::kind::warning, child,
+                     "CHILD_SA " + c->name + " is no longer configured: not rekeyed; it expires");
+        } else {
+            c->state = child_sa_state::rekeying;
+            sa->tasks.queue(std::make_unique<child_create>(*sa, true, cfg, child));
+        }
+    }
+    sa->tasks.initiate(ctx);
+    impl_->settle(sa->our_spi());
 }
 
 std::optional<output> engine::poll_output() {
@@ -527,6 +564,9 @@ ike_sa_info info_of(const ike_sa& sa) {
         ci.local_ts = c.local_ts;
         ci.remote_ts = c.remote_ts;
         ci.established = c.established;
+        ci.rekey_at = c.rekey_at;
+        ci.expire_at = c.expire_at;
+        ci.state = std::string(to_string(c));
         i.children.push_back(std::move(ci));
     }
     return i;

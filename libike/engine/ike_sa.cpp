@@ -27,6 +27,21 @@ std::string_view to_string(ike_sa_state s) {
     return "unknown";
 }
 
+std::string_view to_string(const child_sa& c) {
+    if (c.rekeyed_by != 0 && c.state != child_sa_state::deleting) return "rekeyed";
+    switch (c.state) {
+        case child_sa_state::installing:
+            return "installing";
+        case child_sa_state::installed:
+            return "installed";
+        case child_sa_state::rekeying:
+            return "rekeying";
+        case child_sa_state::deleting:
+            return "deleting";
+    }
+    return "unknown";
+}
+
 namespace {
 
 std::string_view event_name(ike_sa_event e) {

@@ -63,7 +63,8 @@ enum class ike_sa_state : std::uint8_t { connecting, established, deleting, gone
 enum class ike_sa_event : std::uint8_t { authenticated, delete_started, deleted, failed };
 std::string_view to_string(ike_sa_state s);
 
-enum class child_sa_state : std::uint8_t { installing, installed, deleting };
+/// `rekeying`: we started a rekey of it (it still carries the traffic).
+enum class child_sa_state : std::uint8_t { installing, installed, rekeying, deleting };
 
 struct child_sa {
     child_sa_id id = 0;
@@ -74,7 +75,20 @@ struct child_sa {
     ipsec_mode mode = ipsec_mode::tunnel;
     std::vector<ts_range> local_ts, remote_ts;
     time_point established{};
+    std::optional<time_point> rekey_at, expire_at;  ///< the kernel's soft and hard time limits
+    /// Rekeyed (§1.3.3): the CHILD_SA that replaces this one; it stays until
+    /// the Delete of the rekey's initiator removes it.
+    child_sa_id rekeyed_by = 0;
+    /// Rekey responder: our outbound SA waits until the old one is deleted
+    /// (make-before-break, see install_child_sa::outbound_later).
+    bool outbound_pending = false;
+    /// Made by a rekey: the lower nonce of that CREATE_CHILD_SA exchange,
+    /// which decides a rekey collision (§2.8.1).
+    bytes rekey_nonce;
 };
+
+/// "installing", "installed", "rekeying", "rekeyed", "deleting".
+std::string_view to_string(const child_sa& c);
 
 /// The IKE SA's keys once IKE_SA_INIT is done (§2.14).
 struct ike_keymat {

@@ -151,6 +151,7 @@ bool task_manager::has_child_delete(child_sa_id child) const {
 
 void task_manager::initiate(engine_context& ctx) {
     if (!active_.empty() || queued_.empty() || sa_.state() == ike_sa_state::gone) return;
+    std::erase_if(queued_, [](const auto& t) { return t->obsolete(); });
     // No new exchanges but the Delete once the IKE_SA is being deleted.
     if (sa_.state() == ike_sa_state::deleting) {
         std::erase_if(queued_, [](const auto& t) { return t->kind() != task_kind::ike_delete; });

@@ -1,12 +1,15 @@
 #include "libike/tasks/child_create.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cstdio>
 
 #include "libike/codec/notify_payload.hpp"
 #include "libike/crypto/keymat.hpp"
 #include "libike/engine/ike_sa.hpp"
 #include "libike/proposal/proposal_string.hpp"
 #include "libike/sa/proposal_match.hpp"
+#include "libike/tasks/child_delete.hpp"
 #include "libike/tasks/ike_init.hpp"
 
 namespace ike {
@@ -25,6 +28,12 @@ std::uint32_t spi_value(const bytes& b) {
     if (b.size() != 4) return 0;
     return (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) | (std::uint32_t{b[2]} << 8) |
            b[3];
+}
+
+std::string to_hex_spi(std::uint32_t spi) {
+    char b[9];
+    std::snprintf(b, sizeof b, "%08x", spi);
+    return b;
 }
 
 bytes random_nonce(random_source& rng) {
@@ -68,7 +77,28 @@ std::string child_name(const ike_sa& sa, const child_sa_config* c) {
     return sa.config->name + "/" + (c ? c->name : std::string("?"));
 }
 
+// The soft time limit: rekey_time less a random part of up to rand_time, so
+// that two peers with the same settings don't rekey at the same instant.
+std::chrono::seconds jittered(duration rekey_time, duration rand_time, random_source& rng) {
+    using std::chrono::seconds;
+    const auto rekey = std::chrono::duration_cast<seconds>(rekey_time);
+    const auto spread = std::chrono::duration_cast<seconds>(std::min(rand_time, rekey_time));
+    if (rekey.count() <= 0 || spread.count() <= 0) return rekey;
+    std::array<std::uint8_t, 4> b{};
+    rng.fill(b);
+    const std::uint32_t r = (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) |
+                            (std::uint32_t{b[2]} << 8) | b[3];
+    const auto cut = seconds(r % (static_cast<std::uint64_t>(spread.count()) + 1));
+    return std::max(seconds(1), rekey - cut);
+}
+
 }  // namespace
+
+bool child_create::obsolete() const {
+    if (!initiator_ || rekey_of_ == 0) return false;
+    const child_sa* old = sa_.find_child(rekey_of_);
+    return !old || old->state != child_sa_state::rekeying;
+}
 
 task_result child_create::build(message_builder& m, engine_context& ctx) {
     return initiator_ ? build_request(m, ctx) : build_response(m, ctx);
@@ -83,6 +113,14 @@ task_result child_create::build_request(message_builder& m, engine_context& ctx)
     if (spi_in_ == 0) spi_in_ = random_esp_spi(ctx.rng);
     local_ts_ = resolve(config_->local_ts, sa_.local.ip);
     remote_ts_ = resolve(config_->remote_ts, sa_.remote.ip);
+    if (const child_sa* old = rekey_of_ ? sa_.find_child(rekey_of_) : nullptr) {
+        // §1.3.3: name the old CHILD_SA by the SPI we receive on, and keep
+        // its narrowed selectors.
+        m.add(payload_type::notify, notify_payload{protocol_id::esp, spi_bytes(old->spi_in),
+                                                   notify_type::rekey_sa, {}});
+        local_ts_ = old->local_ts;
+        remote_ts_ = old->remote_ts;
+    }
     const auto proposals = ike_auth_ ? without_ke(config_->esp_proposals) : config_->esp_proposals;
     if (config_->mode == ipsec_mode::transport) m.add_notify(notify_type::use_transport_mode);
     offered_ = to_sa_payload(proposals, spi_bytes(spi_in_));
@@ -211,7 +249,41 @@ task_result child_create::process_response(const inbound_message& m, engine_cont
     negotiated_ = choice->negotiated;
     spi_out_ = spi_value(chosen_.spi);
     install(ctx);
+    if (rekey_of_) finish_rekey(ctx);
     return progress::done;
+}
+
+void child_create::finish_rekey(engine_context& ctx) {
+    child_sa* old = sa_.find_child(rekey_of_);
+    child_sa* ours = sa_.find_child(created_);
+    if (!old || !ours) return;
+    old->state = child_sa_state::installed;
+    child_sa_id redundant = rekey_of_;  // what we delete: normally the old one
+    if (child_sa* theirs = old->rekeyed_by ? sa_.find_child(old->rekeyed_by) : nullptr) {
+        // §2.8.1: the peer rekeyed it too and we answered. The exchange with
+        // the lowest of the four nonces made the redundant CHILD_SA; its
+        // initiator deletes that one, the other initiator the old one.
+        const bool ours_lost = std::ranges::lexicographical_compare(ours->rekey_nonce,
+                                                                   theirs->rekey_nonce);
+        child_sa& loser = ours_lost ? *ours : *theirs;
+        child_sa& winner = ours_lost ? *theirs : *ours;
+        loser.rekeyed_by = winner.id;  // its removal is no child_down
+        old->rekeyed_by = winner.id;
+        sa_.emit(ctx, sa_event::kind::notice, 0,
+                 "CHILD_SA " + old->name + ": rekey collision with the peer; #" +
+                     std::to_string(winner.id) + " stays, #" + std::to_string(loser.id) +
+                     " is redundant (lowest nonce) and deleted by " +
+                     (ours_lost ? "us" : "the peer"),
+                 old->name);
+        if (ours_lost) redundant = created_;
+    } else {
+        old->rekeyed_by = created_;
+    }
+    // The new SAs go to the kernel before this Delete goes out (outputs are
+    // carried out in order), and the responder switches its outbound SA
+    // when the Delete arrives.
+    if (!sa_.tasks.has_child_delete(redundant))
+        sa_.tasks.queue(std::make_unique<child_delete>(sa_, true, redundant));
 }
 
 // Our side of a refused request, for the operator: proposals and selectors.
@@ -255,8 +327,9 @@ task_result child_create::process_request(const inbound_message& m, engine_conte
 bool child_create::check_create_request(const inbound_message& m) {
     const auto* sa = m.find<sa_payload>(payload_type::sa);
     const auto* nonce = m.find<nonce_payload>(payload_type::nonce);
-    if (m.find_notify(notify_type::rekey_sa)) {
-        refuse(notify_type::no_additional_sas, "CHILD_SA rekeying is not supported yet");
+    const auto* rekey = m.find_notify(notify_type::rekey_sa);
+    if (rekey && !find_rekeyed(*rekey)) {
+        // refused by find_rekeyed
     } else if (sa && !sa->proposals.empty() && sa->proposals.front().protocol == protocol_id::ike) {
         refuse(notify_type::no_additional_sas, "IKE_SA rekeying is not supported yet");
     } else if (!sa || !nonce || !m.find<ts_payload>(payload_type::tsi) ||
@@ -269,12 +342,41 @@ bool child_create::check_create_request(const inbound_message& m) {
     return false;
 }
 
+bool child_create::find_rekeyed(const notify_payload& n) {
+    const std::uint32_t spi = n.protocol == protocol_id::esp ? spi_value(n.spi) : 0;
+    child_sa* old = spi ? sa_.find_child_by_spi_out(spi) : nullptr;
+    if (!old || old->rekeyed_by != 0) {
+        refuse(notify_type::child_sa_not_found,
+               "REKEY_SA names no CHILD_SA of ours (SPI " + to_hex_spi(spi) + ")");
+        return false;
+    }
+    // §2.25.1: a CHILD_SA we are deleting is not rekeyed; one we are
+    // rekeying ourselves is answered as usual (the collision is resolved
+    // by the nonces once both exchanges are done, §2.8.1).
+    if (old->state == child_sa_state::deleting) {
+        refuse(notify_type::temporary_failure,
+               "CHILD_SA " + old->name + " is being deleted; REKEY_SA refused");
+        return false;
+    }
+    for (const auto& c : sa_.config->children)
+        if (child_name(sa_, &c) == old->name) config_ = &c;
+    if (!config_) {
+        refuse(notify_type::child_sa_not_found,
+               "CHILD_SA " + old->name + " is no longer configured; REKEY_SA refused");
+        return false;
+    }
+    rekey_of_ = old->id;
+    return true;
+}
+
 void child_create::select_child(const sa_payload& sa, const std::vector<ts_range>& tsi,
                                 const std::vector<ts_range>& tsr, bool transport) {
     // Children are matched by traffic selectors first, so that a refusal
     // names the proposals of the child the peer meant.
     std::string proposal_why, ts_why;
+    const child_sa_config* rekeyed = rekey_of_ ? config_ : nullptr;
     for (const auto& c : sa_.config->children) {
+        if (rekeyed && &c != rekeyed) continue;
         auto narrowed = narrow(tsi, tsr, resolve(c.remote_ts, sa_.remote.ip),
                                resolve(c.local_ts, sa_.local.ip));
         if (!narrowed) {
@@ -364,6 +466,14 @@ void child_create::install(engine_context& ctx) {
     c.local_ts = local_ts_;
     c.remote_ts = remote_ts_;
     c.established = ctx.now;
+    const auto soft = jittered(config_->rekey_time, config_->rand_time, ctx.rng);
+    const auto hard = std::chrono::duration_cast<std::chrono::seconds>(config_->life_time);
+    if (soft.count() > 0) c.rekey_at = ctx.now + soft;
+    if (hard.count() > 0) c.expire_at = ctx.now + hard;
+    // Rekey responder: make-before-break, see child_create.hpp.
+    const bool hold_outbound = rekey_of_ != 0 && !initiator_;
+    c.outbound_pending = hold_outbound;
+    if (rekey_of_) c.rekey_nonce = std::ranges::lexicographical_compare(ni_, nr_) ? ni_ : nr_;
 
     install_child_sa ins;
     ins.ike = sa_.id;
@@ -395,13 +505,35 @@ void child_create::install(engine_context& ctx) {
     ins.hard_bytes = config_->life_bytes;
     ins.soft_packets = config_->rekey_packets;
     ins.hard_packets = config_->life_packets;
-    ins.soft_time = std::chrono::duration_cast<std::chrono::seconds>(config_->rekey_time);
-    ins.hard_time = std::chrono::duration_cast<std::chrono::seconds>(config_->life_time);
+    ins.soft_time = soft;
+    ins.hard_time = hard;
+    ins.rekey_of = rekey_of_;
+    ins.outbound_later = hold_outbound;
+    if (child_sa* old = rekey_of_ ? sa_.find_child(rekey_of_) : nullptr) {
+        sa_.emit(ctx, sa_event::kind::notice, 0,
+                 "CHILD_SA " + c.name + " rekeyed: #" + std::to_string(old->id) + " (SPIs " +
+                     to_hex_spi(old->spi_in) + "_i " + to_hex_spi(old->spi_out) + "_o) replaced by #" +
+                     std::to_string(c.id) + " (SPIs " + to_hex_spi(c.spi_in) + "_i " +
+                     to_hex_spi(c.spi_out) + "_o)",
+                 c.name);
+        if (!initiator_) old->rekeyed_by = c.id;
+    }
+    created_ = c.id;
     sa_.add_child(ctx, std::move(c));
     ctx.out.emplace_back(std::move(ins));
 }
 
 void child_create::fail(engine_context& ctx, std::string reason) {
+    if (initiator_ && rekey_of_) {
+        // A failed rekey keeps the old CHILD_SA (if the peer did not delete
+        // it meanwhile) until its hard limit.
+        child_sa* old = sa_.find_child(rekey_of_);
+        if (old && old->state == child_sa_state::rekeying) old->state = child_sa_state::installed;
+        sa_.emit(ctx, sa_event::kind::warning, rekey_of_,
+                 "rekeying CHILD_SA #" + std::to_string(rekey_of_) + " failed: " + reason +
+                     (old ? "; it stays until it expires" : "; it is gone meanwhile"));
+        return;
+    }
     sa_.emit(ctx, sa_event::kind::child_failed, 0, std::move(reason), child_name(sa_, config_));
 }
 

@@ -17,8 +17,17 @@
 // keys oriented for their side; child_up follows when the kernel confirms
 // (engine::on_kernel_result).
 //
-// Rekeying (REKEY_SA) and IKE_SA rekeying arrive as CREATE_CHILD_SA too; until
-// they are implemented the responder refuses them with NO_ADDITIONAL_SAS.
+// Rekeying a CHILD_SA (§1.3.3) is the same exchange with N(REKEY_SA) naming
+// the old CHILD_SA and the old one's negotiated selectors, make-before-break:
+//   initiator  installs the new SAs (inbound and outbound: the responder's
+//              inbound SA exists once it answered) and then deletes the old
+//              CHILD_SA with an INFORMATIONAL Delete;
+//   responder  installs the new inbound SA before it answers, but holds the
+//              outbound SA back until the initiator's Delete of the old one
+//              arrives (child_delete installs it, then removes the old SAs),
+//              so it never sends on an SA the initiator cannot receive yet.
+// IKE_SA rekeying arrives as CREATE_CHILD_SA too; until it is implemented the
+// responder refuses it with NO_ADDITIONAL_SAS.
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,6 +35,7 @@
 #include "libike/codec/sa_payload.hpp"
 #include "libike/common/secret.hpp"
 #include "libike/crypto/key_exchange.hpp"
+#include "libike/engine/outputs.hpp"
 #include "libike/engine/sa_config.hpp"
 #include "libike/proposal/proposal.hpp"
 #include "libike/sa/traffic_selector.hpp"
@@ -36,10 +46,14 @@ namespace ike {
 class child_create final : public task {
   public:
     /// `config`: the child to create (initiator); nullptr for a responder.
-    child_create(ike_sa& sa, bool initiator, const child_sa_config* config)
-        : task(sa, initiator), config_(config) {}
+    /// `rekey_of`: the CHILD_SA this one rekeys (initiator), else 0.
+    child_create(ike_sa& sa, bool initiator, const child_sa_config* config,
+                 child_sa_id rekey_of = 0)
+        : task(sa, initiator), config_(config), rekey_of_(rekey_of) {}
     task_kind kind() const override { return task_kind::child_create; }
     const child_sa_config* config() const { return config_; }
+    child_sa_id rekey_of() const { return rekey_of_; }
+    bool obsolete() const override;
     task_result build(message_builder& m, engine_context& ctx) override;
     task_result process(const inbound_message& m, engine_context& ctx) override;
 
@@ -50,8 +64,15 @@ class child_create final : public task {
     task_result process_request(const inbound_message& m, engine_context& ctx);
     /// Responder, CREATE_CHILD_SA: the request is one we serve; else refused.
     bool check_create_request(const inbound_message& m);
+    /// Responder: the CHILD_SA a REKEY_SA notify names (by our outbound
+    /// SPI) and its config; else refused with CHILD_SA_NOT_FOUND.
+    bool find_rekeyed(const notify_payload& n);
+    /// Rekey initiator, after the new CHILD_SA is installed: the old one is
+    /// replaced and gets deleted.
+    void finish_rekey(engine_context& ctx);
     /// Responder: picks a child config for the peer's SA and selectors; sets
     /// failure_ when none fits.
+    /// A rekey (rekey_of_ set) only considers the old CHILD_SA's config.
     void select_child(const sa_payload& sa, const std::vector<ts_range>& tsi,
                       const std::vector<ts_range>& tsr, bool transport);
     /// Responder, CREATE_CHILD_SA: our KE for the chosen group, or failure_.
@@ -65,6 +86,8 @@ class child_create final : public task {
     void refuse(notify_type notify, std::string reason, bytes data = {});
 
     const child_sa_config* config_;
+    child_sa_id rekey_of_ = 0;
+    child_sa_id created_ = 0;  ///< the CHILD_SA install() made
     bool ike_auth_ = false;  ///< the exchange is IKE_AUTH (else CREATE_CHILD_SA)
     std::uint32_t spi_in_ = 0, spi_out_ = 0;
     sa_payload offered_;

@@ -10,9 +10,19 @@ void child_delete::remove(engine_context& ctx, const std::vector<child_sa_id>& i
     for (auto id : ids) {
         auto it = std::ranges::find(sa_.children, id, &child_sa::id);
         if (it == sa_.children.end()) continue;
+        const child_sa_id successor = it->rekeyed_by;
+        // Rekey responder: the initiator deleted the old SA, so it receives on
+        // the new one; our outbound SA switches before the old one goes.
+        if (child_sa* next = successor ? sa_.find_child(successor) : nullptr;
+            next && next->outbound_pending) {
+            next->outbound_pending = false;
+            ctx.out.emplace_back(install_outbound_sa{sa_.id, next->id});
+        }
+        it = std::ranges::find(sa_.children, id, &child_sa::id);
         ctx.out.emplace_back(
             remove_child_sa{sa_.id, it->id, it->spi_in, it->spi_out, sa_.local, sa_.remote});
-        sa_.emit(ctx, sa_event::kind::child_down, it->id);
+        // A rekeyed CHILD_SA lives on in its successor: no child_down.
+        if (successor == 0) sa_.emit(ctx, sa_event::kind::child_down, it->id);
         sa_.erase_child(ctx, it);
     }
 }

@@ -107,6 +107,9 @@ class task {
     task& operator=(const task&) = delete;
 
     virtual task_kind kind() const = 0;
+    /// A queued task that lost its purpose (e.g. a rekey of a CHILD_SA that
+    /// is gone): the task manager drops it instead of starting it.
+    virtual bool obsolete() const { return false; }
     /// Adds this task's payloads to a request (initiator) or response (responder).
     virtual task_result build(message_builder& m, engine_context& ctx) = 0;
     /// Reads this task's payloads from a response (initiator) or request (responder).

@@ -113,7 +113,11 @@ struct peer {
     std::string kernel_error;
 
     std::vector<install_child_sa> installs;
+    std::vector<install_outbound_sa> outbound_installs;
     std::vector<remove_child_sa> removes;
+    /// Every kernel request in order: "install #N" ("install-in #N" when the
+    /// outbound SA is held back), "outbound #N", "remove #N".
+    std::vector<std::string> kernel_log;
     std::vector<sa_event> events;
     std::vector<send_datagram> sent;
 
@@ -215,8 +219,15 @@ class two_peers {
                 // The daemon reports every install back (child_up follows success).
                 p.eng.on_kernel_result(now, i->ike, i->child, p.kernel_error.empty(),
                                        p.kernel_error);
+                p.kernel_log.push_back((i->outbound_later ? "install-in #" : "install #") +
+                                       std::to_string(i->child));
                 p.installs.push_back(std::move(*i));
+            } else if (auto* ob = std::get_if<install_outbound_sa>(&*o)) {
+                p.eng.on_kernel_result(now, ob->ike, ob->child, true, {});
+                p.kernel_log.push_back("outbound #" + std::to_string(ob->child));
+                p.outbound_installs.push_back(*ob);
             } else if (auto* r = std::get_if<remove_child_sa>(&*o)) {
+                p.kernel_log.push_back("remove #" + std::to_string(r->child));
                 p.removes.push_back(*r);
             } else if (auto* e = std::get_if<sa_event>(&*o)) {
                 p.events.push_back(*e);
