@@ -158,6 +158,7 @@ std::expected<ike::child_sa_config, std::string> translate_child(
                                                         : ike::ipsec_mode::transport;
     out.rekey_time = duration_cast<ms>(child.rekey_time);
     out.life_time = duration_cast<ms>(child.life_time);
+    out.rand_time = duration_cast<ms>(child.rand_time);
     out.rekey_bytes = child.rekey_bytes, out.life_bytes = child.life_bytes;
     out.rekey_packets = child.rekey_packets, out.life_packets = child.life_packets;
     out.replay_window = child.replay_window;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <iterator>
+#include <utility>
 
 namespace ikev2d::ctl {
 namespace {
@@ -54,10 +56,28 @@ std::string ago(const json& obj, const char* key) {
     return ", established " + std::to_string(it->get<std::int64_t>()) + "s ago";
 }
 
+// "rekey in 52m 10s, expires in 59m" from rekey_in/expires_in; empty when
+// the CHILD_SA has neither.
+std::string times(const json& c) {
+    std::vector<std::string> parts;
+    for (const auto& [key, label] :
+         {std::pair{"rekey_in", "rekey in "}, std::pair{"expires_in", "expires in "}}) {
+        const auto it = c.find(key);
+        if (it != c.end() && it->is_number_integer())
+            parts.push_back(label + format_span(it->get<std::int64_t>()));
+    }
+    if (parts.empty()) return "";
+    std::string out = "    " + parts[0];
+    for (std::size_t i = 1; i < parts.size(); ++i) out += ", " + parts[i];
+    return out + "\n";
+}
+
 std::string format_child(const json& c) {
     std::string out = "  " + text(c, "name") + ": #" + text(c, "id") + ", " +
-                      upper(text(c, "mode")) + (flag(c, "udp_encap") ? ", ESP in UDP" : ", ESP") +
-                      ", " + text(c, "proposal") + ago(c, "established") + "\n";
+                      upper(text(c, "state")) + ", " + upper(text(c, "mode")) +
+                      (flag(c, "udp_encap") ? ", ESP in UDP" : ", ESP") + ", " +
+                      text(c, "proposal") + ago(c, "established") + "\n";
+    out += times(c);
     out += format_table({}, {{"    in", text(c, "spi_in"), text(c, "bytes_in") + " bytes",
                               text(c, "packets_in") + " packets"},
                              {"    out", text(c, "spi_out"), text(c, "bytes_out") + " bytes",
@@ -92,6 +112,19 @@ std::string format_children(const json& conn) {
 }
 
 }  // namespace
+
+std::string format_span(std::int64_t seconds) {
+    static constexpr std::pair<std::int64_t, const char*> units[] = {
+        {86400, "d"}, {3600, "h"}, {60, "m"}, {1, "s"}};
+    if (seconds <= 0) return "0s";
+    std::size_t i = 0;
+    while (seconds < units[i].first) ++i;
+    std::string out = std::to_string(seconds / units[i].first) + units[i].second;
+    if (i + 1 == std::size(units)) return out;
+    const auto next = seconds % units[i].first / units[i + 1].first;
+    if (next > 0) out += " " + std::to_string(next) + units[i + 1].second;
+    return out;
+}
 
 std::string format_table(const std::vector<std::string>& header,
                          const std::vector<std::vector<std::string>>& rows) {

@@ -2,6 +2,7 @@
 // ikev2ctl's human output: the daemon's JSON responses (docs/control-protocol.md)
 // as aligned tables and swanctl-like SA blocks. Pure functions of the JSON, so
 // they are tested without a daemon; missing members print as "-", never throw.
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,10 @@ namespace ikev2d::ctl {
 std::string format_table(const std::vector<std::string>& header,
                          const std::vector<std::vector<std::string>>& rows);
 
+/// A time span for people: its largest unit and the next one when not 0
+/// ("45s", "52m 10s", "1h", "3h 58m", "2d 4h"); "0s" for 0 or less.
+std::string format_span(std::int64_t seconds);
+
 /// `status`: key/value lines.
 std::string format_status(const nlohmann::json& body);
 
@@ -23,7 +28,8 @@ std::string format_status(const nlohmann::json& body);
 std::string format_conns(const nlohmann::json& body);
 
 /// `list-sas`: one block per IKE_SA, as `swanctl --list-sas` prints them,
-/// with each CHILD_SA's SPIs, selectors and traffic counters.
+/// with each CHILD_SA's state, time to rekey and to expiry, SPIs, selectors
+/// and traffic counters.
 std::string format_sas(const nlohmann::json& body);
 
 /// The human output for any successful response to `cmd`.

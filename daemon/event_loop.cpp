@@ -264,6 +264,7 @@ void event_loop::carry_out(ike::output out) {
             using T = std::decay_t<decltype(o)>;
             if constexpr (std::is_same_v<T, ike::send_datagram>) send(o);
             if constexpr (std::is_same_v<T, ike::install_child_sa>) install(o);
+            if constexpr (std::is_same_v<T, ike::install_outbound_sa>) install_outbound(o);
             if constexpr (std::is_same_v<T, ike::remove_child_sa>) remove(o);
             if constexpr (std::is_same_v<T, ike::sa_event>) {
                 log_event(o);
@@ -311,10 +312,31 @@ void event_loop::install(const ike::install_child_sa& req) {
         engine_->on_kernel_result(now, req.ike, req.child, false, ok.error());
         return;
     }
+    // With outbound_later (a rekey responder) install_outbound_sa follows.
+    const auto rekey =
+        req.rekey_of == 0 ? std::string() : ", rekey of #" + std::to_string(req.rekey_of);
     log(subsystem::chd)
-        .info("{} CHILD_SA {} #{} installed, SPIs {:08x}_i {:08x}_o, {} === {}", context(req.ike),
-              req.name, req.child, req.spi_in, req.spi_out, ike::to_string(req.local_ts),
-              ike::to_string(req.remote_ts));
+        .info("{} CHILD_SA {} #{} installed, SPIs {:08x}_i {:08x}_o, {} === {}{}{}",
+              context(req.ike), req.name, req.child, req.spi_in, req.spi_out,
+              ike::to_string(req.local_ts), ike::to_string(req.remote_ts), rekey,
+              req.outbound_later ? ", outbound SA later" : "");
+    engine_->on_kernel_result(now, req.ike, req.child, true, {});
+}
+
+void event_loop::install_outbound(const ike::install_outbound_sa& req) {
+    const auto now = ike::clock::now();
+    auto spi = adapter_.install_outbound(req);
+    if (!spi) {
+        ++kernel_failures_;
+        log(subsystem::knl)
+            .error("{} installing the outbound SA of CHILD_SA #{} failed: {}", context(req.ike),
+                   req.child, spi.error());
+        engine_->on_kernel_result(now, req.ike, req.child, false, spi.error());
+        return;
+    }
+    log(subsystem::chd)
+        .info("{} CHILD_SA #{} outbound SA installed, SPI {:08x}_o", context(req.ike), req.child,
+              *spi);
     engine_->on_kernel_result(now, req.ike, req.child, true, {});
 }
 
@@ -414,15 +436,28 @@ void event_loop::on_xfrm_events() {
         if (const auto* a = std::get_if<xfrm::acquire_event>(&ev)) {
             handle_acquire(a->reqid);
         } else if (const auto* e = std::get_if<xfrm::expire_event>(&ev)) {
-            log(subsystem::knl)
-                .info("{} expire of SA {:08x} (reqid {:#x})", e->hard ? "hard" : "soft", e->sa.spi,
-                      e->sa.reqid);
+            handle_expire(*e);
         } else if (const auto* m = std::get_if<xfrm::mapping_event>(&ev)) {
             log(subsystem::knl)
                 .info("NAT mapping of SA {:08x} changed to {}[{}]", m->id.spi,
                       m->new_src.to_string(), m->new_src_port);
         }
     }
+}
+
+// A soft expire starts the CHILD_SA's rekey, a hard one (the kernel removed
+// the SA) its deletion: the engine decides, for either direction's SA.
+void event_loop::handle_expire(const xfrm::expire_event& e) {
+    log(subsystem::knl)
+        .info("{} expire of SA {:08x} (reqid {:#x})", e.hard ? "hard" : "soft", e.sa.spi,
+              e.sa.reqid);
+    const auto child = adapter_.child_for_sa(e.sa.id());
+    if (!child) {
+        log(subsystem::knl).debug("SA {:08x} is not ours, expire ignored", e.sa.spi);
+        return;
+    }
+    engine_->on_child_expire(ike::clock::now(), *child, e.hard);
+    drain();
 }
 
 void event_loop::handle_acquire(std::uint32_t reqid) {

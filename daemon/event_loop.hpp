@@ -105,6 +105,7 @@ class event_loop {
     void carry_out(ike::output out);
     void send(const ike::send_datagram& d);
     void install(const ike::install_child_sa& req);
+    void install_outbound(const ike::install_outbound_sa& req);
     void remove(const ike::remove_child_sa& req);
     void log_event(const ike::sa_event& ev);
     std::string context(ike::ike_sa_id id);
@@ -116,6 +117,7 @@ class event_loop {
     void wait_xfrm();
     void on_xfrm_events();
     void handle_acquire(std::uint32_t reqid);
+    void handle_expire(const xfrm::expire_event& e);
     /// Sends a NAT keepalive (RFC 3948 §2.3) to the peer of every established
     /// IKE_SA behind whose NAT we are, then arm_keepalive().
     void keepalive_tick();

@@ -2,6 +2,7 @@
 
 #include <cerrno>
 
+#include "daemon/address_conv.hpp"
 #include "daemon/kernel_translate.hpp"
 
 namespace ikev2d {
@@ -109,6 +110,17 @@ std::expected<void, std::string> kernel_adapter::apply_all(
     return {};
 }
 
+std::vector<xfrm::kernel_change> kernel_adapter::policies_if_missing(policy_set& set,
+                                                                     const ike::ip_addr& local,
+                                                                     const ike::ip_addr& remote) {
+    // The policies are upserts, but a rekey would rewrite them for nothing;
+    // other endpoints (a peer back from another address) re-point them.
+    const auto wanted = std::pair{local, remote};
+    if (set.endpoints == wanted) return {};
+    set.endpoints = wanted;
+    return set_policies(set.out_selectors, local, remote, set.mode, set.reqid);
+}
+
 std::expected<void, std::string> kernel_adapter::install(const ike::install_child_sa& req) {
     auto key = acquire_set(req.name, req.local_ts, req.remote_ts, req.mode);
     if (!key) return std::unexpected(key.error());
@@ -119,26 +131,48 @@ std::expected<void, std::string> kernel_adapter::install(const ike::install_chil
         release_set(*key, false);
         return std::unexpected(changes.error());
     }
-    auto policies =
-        set_policies(set.out_selectors, req.local.ip, req.remote.ip, req.mode, set.reqid);
+    std::optional<xfrm::sa_config> held;
+    if (req.outbound_later) {  // sa_changes: inbound, then outbound
+        held = std::move(std::get<xfrm::sa_add>(changes->back()).sa);
+        changes->pop_back();
+    }
+    auto policies = policies_if_missing(set, req.local.ip, req.remote.ip);
     changes->insert(changes->end(), policies.begin(), policies.end());
     const auto in = inbound_sa_id(req.local.ip, req.spi_in);
     const auto out = outbound_sa_id(req.remote.ip, req.spi_out);
     if (auto ok = apply_all(*changes, false); !ok) {
         (void)apply_all({xfrm::sa_delete{in}, xfrm::sa_delete{out}}, true);
+        set.endpoints.reset();  // unknown now: the next install writes them again
         release_set(*key, false);
         return ok;
     }
-    children_[req.child] = installed_child{*key, in, out};
+    children_[req.child] = installed_child{*key, in, out, std::move(held)};
     return {};
+}
+
+std::expected<std::uint32_t, std::string> kernel_adapter::install_outbound(
+    const ike::install_outbound_sa& req) {
+    const auto it = children_.find(req.child);
+    if (it == children_.end())
+        return std::unexpected("no CHILD_SA #" + std::to_string(req.child) + " installed");
+    auto& child = it->second;
+    if (!child.held_out)
+        return std::unexpected("CHILD_SA #" + std::to_string(req.child) +
+                               " has no outbound SA held back");
+    if (auto ok = apply_all({xfrm::sa_add{*child.held_out}}, false); !ok)
+        return std::unexpected(ok.error());
+    const auto spi = child.held_out->spi;
+    child.held_out.reset();
+    return spi;
 }
 
 std::expected<void, std::string> kernel_adapter::remove(const ike::remove_child_sa& req) {
     const auto it = children_.find(req.child);
     if (it == children_.end()) return {};
-    const auto child = it->second;
+    const auto child = std::move(it->second);
     children_.erase(it);
     // Outbound first: traffic stops being sent on an SA the peer is deleting.
+    // A held-back outbound SA is not in the kernel: deleting it finds nothing.
     auto ok = apply_all({xfrm::sa_delete{child.out}, xfrm::sa_delete{child.in}}, true);
     release_set(child.key, false);
     return ok;
@@ -157,9 +191,11 @@ std::expected<void, std::string> kernel_adapter::install_trap(const trap_spec& t
     }
     set.trap = true;
     set.trap_info = trap;
-    auto ok = apply_all(
-        set_policies(set.out_selectors, trap.local, trap.remote, trap.mode, set.reqid), false);
-    if (!ok) release_set(*key, true);
+    auto ok = apply_all(policies_if_missing(set, trap.local, trap.remote), false);
+    if (!ok) {
+        set.endpoints.reset();
+        release_set(*key, true);
+    }
     return ok;
 }
 
@@ -188,13 +224,29 @@ std::vector<trap_spec> kernel_adapter::traps() const {
     return out;
 }
 
+std::optional<ike::child_sa_id> kernel_adapter::child_for_sa(const xfrm::sa_id& sa) const {
+    // The kernel pads IPv4 addresses with whatever it holds: compare as ours.
+    const auto same = [&](const xfrm::sa_id& ours) {
+        return ours.spi == sa.spi && ours.proto == sa.proto &&
+               from_xfrm(ours.dst) == from_xfrm(sa.dst);
+    };
+    for (const auto& [id, child] : children_) {
+        if (same(child.in) || same(child.out)) return id;
+    }
+    return std::nullopt;
+}
+
 std::optional<child_usage> kernel_adapter::usage(ike::child_sa_id child) {
     const auto it = children_.find(child);
     if (it == children_.end()) return std::nullopt;
     const auto in = kernel_.get_sa(it->second.in);
+    if (!in) return std::nullopt;
+    child_usage u{in->usage.bytes, in->usage.packets, 0, 0};
+    if (it->second.held_out) return u;
     const auto out = kernel_.get_sa(it->second.out);
-    if (!in || !out) return std::nullopt;
-    return child_usage{in->usage.bytes, in->usage.packets, out->usage.bytes, out->usage.packets};
+    if (!out) return std::nullopt;
+    u.bytes_out = out->usage.bytes, u.packets_out = out->usage.packets;
+    return u;
 }
 
 void kernel_adapter::clear() {

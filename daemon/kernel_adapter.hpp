@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "daemon/config/config.hpp"
@@ -46,13 +47,25 @@ class kernel_adapter {
     kernel_adapter(xfrm::kernel_backend& kernel, const xfrm::ownership& owned)
         : kernel_(kernel), owned_(owned) {}
 
-    /// Installs both SAs (inbound first) and the policies in one batch.
+    /// Installs both SAs (inbound first) and the policies in one batch;
+    /// with req.outbound_later only the inbound SA, and the outbound one is
+    /// kept (with its keys, which wipe themselves) for install_outbound.
+    /// Policies are added only when their set has none in the kernel yet
+    /// for these endpoints: a rekeyed CHILD_SA (same name and selectors)
+    /// shares the old one's reqid and policies.
     /// On failure whatever part was installed is removed again.
     /// Errors: the algorithm has no kernel name, the reqid range is
     /// exhausted, or the kernel's error for the first failed change.
     std::expected<void, std::string> install(const ike::install_child_sa& req);
 
-    /// Removes both SAs; the policies too unless another CHILD_SA or a trap
+    /// Installs the outbound SA that install() held back; returns its SPI.
+    /// A failure keeps it held, so the CHILD_SA can still be removed or the
+    /// install retried. Errors: no such CHILD_SA, nothing held for it, or the
+    /// kernel's error.
+    std::expected<std::uint32_t, std::string> install_outbound(const ike::install_outbound_sa& req);
+
+    /// Removes both SAs (a held-back outbound SA is dropped); the policies
+    /// too unless another CHILD_SA (e.g. the one that rekeyed it) or a trap
     /// still uses them. Unknown CHILD_SAs are ignored. Errors: the kernel's
     /// error for the first failed change (SAs already gone are no error).
     std::expected<void, std::string> remove(const ike::remove_child_sa& req);
@@ -69,8 +82,13 @@ class kernel_adapter {
     /// Every trap, for reload.
     std::vector<trap_spec> traps() const;
 
-    /// Kernel counters of an installed CHILD_SA; nullopt when unknown or the
-    /// kernel query fails.
+    /// The CHILD_SA an SA of ours belongs to (inbound or outbound), matched
+    /// by destination, SPI and protocol: what a kernel EXPIRE is about.
+    /// nullopt for SAs that are not ours.
+    std::optional<ike::child_sa_id> child_for_sa(const xfrm::sa_id& sa) const;
+
+    /// Kernel counters of an installed CHILD_SA (outbound 0 while its SA is
+    /// held back); nullopt when unknown or the kernel query fails.
     std::optional<child_usage> usage(ike::child_sa_id child);
 
     /// Forgets all state (after flush_owned at shutdown).
@@ -82,6 +100,8 @@ class kernel_adapter {
         std::uint32_t reqid = 0;
         std::vector<xfrm::selector> out_selectors;
         ike::ipsec_mode mode = ike::ipsec_mode::tunnel;
+        /// Tunnel endpoints of the policies in the kernel; unset while none are.
+        std::optional<std::pair<ike::ip_addr, ike::ip_addr>> endpoints;
         unsigned users = 0;
         bool trap = false;
         std::optional<trap_spec> trap_info;
@@ -89,6 +109,7 @@ class kernel_adapter {
     struct installed_child {
         std::string key;
         xfrm::sa_id in, out;
+        std::optional<xfrm::sa_config> held_out;  ///< outbound SA not installed yet
     };
 
     std::expected<std::string, std::string> acquire_set(const std::string& name,
@@ -96,6 +117,8 @@ class kernel_adapter {
                                                         const std::vector<ike::ts_range>& remote,
                                                         ike::ipsec_mode mode);
     void release_set(const std::string& key, bool trap);
+    std::vector<xfrm::kernel_change> policies_if_missing(policy_set& set, const ike::ip_addr& local,
+                                                         const ike::ip_addr& remote);
     std::optional<std::uint32_t> next_reqid();
     std::expected<void, std::string> apply_all(const std::vector<xfrm::kernel_change>& changes,
                                                bool ignore_missing);

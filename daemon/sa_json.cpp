@@ -1,5 +1,6 @@
 #include "daemon/sa_json.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -22,6 +23,14 @@ json seconds_since(ike::time_point t, ike::time_point now) {
     return std::chrono::duration_cast<std::chrono::seconds>(now - t).count();
 }
 
+// Seconds from `now` until `t`, 0 once it is past (the rekey is due), null
+// when there is no such time.
+json seconds_until(const std::optional<ike::time_point>& t, ike::time_point now) {
+    if (!t) return nullptr;
+    const auto left = std::chrono::duration_cast<std::chrono::seconds>(*t - now).count();
+    return std::max<std::int64_t>(left, 0);
+}
+
 json ts_list(const std::vector<ike::ts_range>& list) {
     json out = json::array();
     for (const auto& ts : list) out.push_back(ike::to_string(ts));
@@ -32,6 +41,7 @@ json child_to_json(const ike::child_sa_info& c, ike::time_point now, const usage
     json out = {
         {"id", c.id},
         {"name", c.name},
+        {"state", c.state.empty() ? json(nullptr) : json(c.state)},
         {"spi_in", hex(c.spi_in, 8)},
         {"spi_out", hex(c.spi_out, 8)},
         {"proposal", c.esp_proposal},
@@ -40,6 +50,8 @@ json child_to_json(const ike::child_sa_info& c, ike::time_point now, const usage
         {"local_ts", ts_list(c.local_ts)},
         {"remote_ts", ts_list(c.remote_ts)},
         {"established", seconds_since(c.established, now)},
+        {"rekey_in", seconds_until(c.rekey_at, now)},
+        {"expires_in", seconds_until(c.expire_at, now)},
     };
     const auto u = usage ? usage(c.id) : std::nullopt;
     out["bytes_in"] = u ? json(u->bytes_in) : json(nullptr);

@@ -18,7 +18,9 @@ namespace ikev2d {
 using usage_lookup = std::function<std::optional<child_usage>(ike::child_sa_id)>;
 
 /// One IKE_SA with its children; "established" is seconds before `now`
-/// (null while connecting); SPIs in hex as charon prints them.
+/// (null while connecting); SPIs in hex as charon prints them. Each child
+/// has its "state" and "rekey_in"/"expires_in": seconds from `now` to its
+/// rekey and its hard expiry (0 when due, null when there is none).
 nlohmann::json sa_to_json(const ike::ike_sa_info& sa, ike::time_point now,
                           const usage_lookup& usage);
 

@@ -101,6 +101,20 @@ TEST(config_translate, children_selectors_and_lifetimes) {
     EXPECT_TRUE(c->children[1].remote_ts.empty());
 }
 
+TEST(config_translate, child_rand_time_is_passed_on) {
+    // Derived as life_time - rekey_time when not set (1m here, not the
+    // engine's own default of 6m).
+    const auto derived = translate_connection(load(site_to_site).connections.at(0));
+    ASSERT_TRUE(derived) << derived.error();
+    EXPECT_EQ(derived->children.at(0).rand_time, std::chrono::minutes(1));
+    std::string yaml(site_to_site);
+    yaml.replace(yaml.find("        replay_window:"), 0, "        rand_time: 90s\n");
+    const auto set = translate_connection(load(yaml).connections.at(0));
+    ASSERT_TRUE(set) << set.error();
+    EXPECT_EQ(set->children.at(0).rand_time, std::chrono::seconds(90));
+    EXPECT_EQ(set->children.at(1).rand_time, std::chrono::minutes(6)) << "1h rekey, 66m life";
+}
+
 TEST(config_translate, any_addresses_become_empty_lists) {
     const auto cfg = load(R"(
 secrets: [{psk: "0x000102030405060708090a0b0c0d0e0f"}]

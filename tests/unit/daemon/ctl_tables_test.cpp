@@ -26,10 +26,10 @@ json sample_sas() {
         "local_id":"gw-a.example.org","remote_id":"gw-b.example.org",
         "proposal":"aes256gcm16-prfsha384-x25519","nat_local":true,"nat_remote":false,
         "established":120,
-        "children":[{"id":1,"name":"net","spi_in":"c0000001","spi_out":"c1000002",
+        "children":[{"id":1,"name":"net","state":"installed","spi_in":"c0000001","spi_out":"c1000002",
           "proposal":"aes256gcm16-esn","mode":"tunnel","udp_encap":true,
           "local_ts":["10.10.1.0/24"],"remote_ts":["10.10.2.0/24"],"established":100,
-          "bytes_in":1234,"packets_in":12,"bytes_out":56789,"packets_out":345}]}]})");
+          "rekey_in":3130,"expires_in":3560,"bytes_in":1234,"packets_in":12,"bytes_out":56789,"packets_out":345}]}]})");
 }
 
 TEST(ctl_tables, list_sas_as_swanctl_blocks) {
@@ -38,11 +38,42 @@ TEST(ctl_tables, list_sas_as_swanctl_blocks) {
               "  local  'gw-a.example.org' @ 10.1.0.1[4500] (behind NAT)\n"
               "  remote 'gw-b.example.org' @ 10.1.0.2[4500]\n"
               "  aes256gcm16-prfsha384-x25519, established 120s ago\n"
-              "  net: #1, TUNNEL, ESP in UDP, aes256gcm16-esn, established 100s ago\n"
+              "  net: #1, INSTALLED, TUNNEL, ESP in UDP, aes256gcm16-esn, established 100s ago\n"
+              "    rekey in 52m 10s, expires in 59m 20s\n"
               "    in   c0000001  1234 bytes   12 packets\n"
               "    out  c1000002  56789 bytes  345 packets\n"
               "    local  10.10.1.0/24\n"
               "    remote 10.10.2.0/24\n");
+}
+
+TEST(ctl_tables, child_times_shown_when_known) {
+    auto body = sample_sas();
+    auto& child = body["sas"][0]["children"][0];
+    child["state"] = "rekeying";
+    child["rekey_in"] = 0;
+    child["expires_in"] = nullptr;  // no hard limit
+    auto out = format_sas(body);
+    EXPECT_NE(out.find("  net: #1, REKEYING, TUNNEL,"), std::string::npos) << out;
+    EXPECT_NE(out.find("\n    rekey in 0s\n    in "), std::string::npos) << out;
+    child.erase("rekey_in");
+    child.erase("state");
+    out = format_sas(body);
+    EXPECT_NE(out.find("  net: #1, -, TUNNEL,"), std::string::npos) << out;
+    EXPECT_EQ(out.find("rekey in"), std::string::npos) << out;
+    EXPECT_EQ(out.find("expires in"), std::string::npos) << out;
+}
+
+TEST(ctl_tables, spans_show_two_units) {
+    EXPECT_EQ(format_span(0), "0s");
+    EXPECT_EQ(format_span(-3), "0s");
+    EXPECT_EQ(format_span(45), "45s");
+    EXPECT_EQ(format_span(60), "1m");
+    EXPECT_EQ(format_span(3130), "52m 10s");
+    EXPECT_EQ(format_span(3540), "59m");
+    EXPECT_EQ(format_span(3600), "1h");
+    EXPECT_EQ(format_span(3600 + 59), "1h");
+    EXPECT_EQ(format_span(4 * 3600 - 120), "3h 58m");
+    EXPECT_EQ(format_span(2 * 86400 + 4 * 3600 + 5), "2d 4h");
 }
 
 TEST(ctl_tables, list_sas_empty_and_missing_members) {

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "daemon/kernel_translate.hpp"
+
 namespace ikev2d {
 namespace {
 
@@ -104,6 +106,155 @@ TEST(kernel_adapter, rekeyed_child_shares_reqid_and_policies_stay_until_last) {
     k.log.clear();
     ASSERT_TRUE(a.remove(removal(new_child)));
     EXPECT_EQ(k.count<xfrm::policy_delete>(), 3u);
+}
+
+ike::install_child_sa rekey_of(const ike::install_child_sa& old, ike::child_sa_id id,
+                               std::uint32_t spi_in, bool outbound_later) {
+    auto req = child(id, spi_in);
+    req.name = old.name, req.local_ts = old.local_ts, req.remote_ts = old.remote_ts;
+    req.rekey_of = old.child;
+    req.outbound_later = outbound_later;
+    return req;
+}
+
+const xfrm::sa_config& added_sa(const xfrm::kernel_change& c) {
+    return std::get<xfrm::sa_add>(c).sa;
+}
+
+TEST(kernel_adapter, rekey_install_shares_reqid_and_adds_no_policies_twice) {
+    fake_kernel k;
+    kernel_adapter a(k, default_ownership());
+    const auto old_child = child(1, 0xc0000010);
+    ASSERT_TRUE(a.install(old_child));
+    const auto reqid = added_sa(k.log[0]).reqid;
+    k.log.clear();
+    ASSERT_TRUE(a.install(rekey_of(old_child, 2, 0xc0000020, false)));
+    ASSERT_EQ(k.log.size(), 2u);  // both SAs, no policies
+    EXPECT_EQ(added_sa(k.log[0]).spi, 0xc0000020u);
+    EXPECT_EQ(added_sa(k.log[0]).direction, xfrm::sa_direction::inbound);
+    EXPECT_EQ(added_sa(k.log[1]).spi, 0xc0000120u);
+    EXPECT_EQ(added_sa(k.log[0]).reqid, reqid);
+    EXPECT_EQ(added_sa(k.log[1]).reqid, reqid);
+}
+
+TEST(kernel_adapter, outbound_later_installs_inbound_then_outbound) {
+    fake_kernel k;
+    kernel_adapter a(k, default_ownership());
+    const auto old_child = child(1, 0xc0000010);
+    ASSERT_TRUE(a.install(old_child));
+    const auto reqid = added_sa(k.log[0]).reqid;
+    k.log.clear();
+    ASSERT_TRUE(a.install(rekey_of(old_child, 2, 0xc0000020, true)));
+    ASSERT_EQ(k.log.size(), 1u);
+    EXPECT_EQ(added_sa(k.log[0]).direction, xfrm::sa_direction::inbound);
+    EXPECT_EQ(added_sa(k.log[0]).spi, 0xc0000020u);
+    const auto pending = a.usage(2);  // nothing sent on an SA that is not there
+    ASSERT_TRUE(pending);
+    EXPECT_EQ(pending->bytes_in, 0x20u);
+    EXPECT_EQ(pending->bytes_out, 0u);
+    k.log.clear();
+    const auto spi = a.install_outbound({1, 2});
+    ASSERT_TRUE(spi) << spi.error();
+    EXPECT_EQ(*spi, 0xc0000120u);
+    ASSERT_EQ(k.log.size(), 1u);
+    const auto& out = added_sa(k.log[0]);
+    EXPECT_EQ(out.direction, xfrm::sa_direction::outbound);
+    EXPECT_EQ(out.spi, 0xc0000120u);
+    EXPECT_EQ(out.reqid, reqid);
+    EXPECT_EQ(out.dst.to_string(), "10.1.0.2");
+    ASSERT_TRUE(out.aead);
+    EXPECT_EQ(out.aead->key.size(), 20u);  // the outbound key, kept until now
+    EXPECT_EQ(out.aead->key.view()[0], 2);
+    EXPECT_EQ(a.usage(2)->bytes_out, 0x20u);
+    // Once installed there is nothing left to install.
+    const auto again = a.install_outbound({1, 2});
+    ASSERT_FALSE(again);
+    EXPECT_NE(again.error().find("no outbound SA held"), std::string::npos) << again.error();
+    EXPECT_FALSE(a.install_outbound({1, 9}));
+}
+
+TEST(kernel_adapter, outbound_later_adds_policies_when_missing) {
+    fake_kernel k;
+    kernel_adapter a(k, default_ownership());
+    auto req = child(1, 0xc0000010);
+    req.outbound_later = true;
+    ASSERT_TRUE(a.install(req));
+    ASSERT_EQ(k.log.size(), 4u);  // inbound SA, in/fwd/out policy
+    EXPECT_EQ(k.count<xfrm::sa_add>(), 1u);
+    EXPECT_EQ(k.count<xfrm::policy_update>(), 3u);
+}
+
+TEST(kernel_adapter, failed_outbound_install_stays_held) {
+    fake_kernel k;
+    kernel_adapter a(k, default_ownership());
+    auto req = child(1, 0xc0000010);
+    req.outbound_later = true;
+    ASSERT_TRUE(a.install(req));
+    k.fail_at = {0};
+    const auto r = a.install_outbound({1, 1});
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().find("File exists"), std::string::npos) << r.error();
+    EXPECT_TRUE(a.install_outbound({1, 1}));
+}
+
+TEST(kernel_adapter, removing_the_rekeyed_child_keeps_the_policies) {
+    fake_kernel k;
+    kernel_adapter a(k, default_ownership());
+    const auto old_child = child(1, 0xc0000010);
+    const auto new_child = rekey_of(old_child, 2, 0xc0000020, true);
+    ASSERT_TRUE(a.install(old_child));
+    ASSERT_TRUE(a.install(new_child));
+    ASSERT_TRUE(a.install_outbound({1, 2}));
+    k.log.clear();
+    ASSERT_TRUE(a.remove(removal(old_child)));
+    ASSERT_EQ(k.log.size(), 2u);
+    EXPECT_EQ(std::get<xfrm::sa_delete>(k.log[0]).id.spi, 0xc0000110u);  // outbound first
+    EXPECT_EQ(std::get<xfrm::sa_delete>(k.log[1]).id.spi, 0xc0000010u);
+    EXPECT_EQ(k.count<xfrm::policy_delete>(), 0u);
+    k.log.clear();
+    ASSERT_TRUE(a.remove(removal(new_child)));
+    EXPECT_EQ(k.count<xfrm::sa_delete>(), 2u);
+    EXPECT_EQ(k.count<xfrm::policy_delete>(), 3u);
+}
+
+TEST(kernel_adapter, other_endpoints_rewrite_the_shared_policies) {
+    fake_kernel k;
+    kernel_adapter a(k, default_ownership());
+    ASSERT_TRUE(a.install(child(1, 0xc0000010)));
+    k.log.clear();
+    auto moved = child(2, 0xc0000020);  // same selectors, the peer at another address
+    moved.remote.ip = ike::ip_addr::v4(10, 1, 0, 3);
+    ASSERT_TRUE(a.install(moved));
+    ASSERT_EQ(k.count<xfrm::policy_update>(), 3u);
+    const auto& out = std::get<xfrm::policy_update>(k.log.back()).policy;
+    EXPECT_EQ(out.templates.at(0).dst.to_string(), "10.1.0.3");
+}
+
+TEST(kernel_adapter, expire_lookup_finds_both_sas) {
+    fake_kernel k;
+    kernel_adapter a(k, default_ownership());
+    const auto c1 = child(1, 0xc0000010);
+    auto c2 = child(2, 0xc0000020);
+    c2.outbound_later = true;
+    ASSERT_TRUE(a.install(c1));
+    ASSERT_TRUE(a.install(c2));
+    EXPECT_EQ(a.child_for_sa(inbound_sa_id(c1.local.ip, 0xc0000010)), 1u);
+    EXPECT_EQ(a.child_for_sa(outbound_sa_id(c1.remote.ip, 0xc0000110)), 1u);
+    EXPECT_EQ(a.child_for_sa(inbound_sa_id(c2.local.ip, 0xc0000020)), 2u);
+    // As the kernel reports it: the SA's state, the rest of the address zero.
+    xfrm::sa_state reported;
+    reported.dst = *xfrm::ip_address::parse("10.1.0.2");
+    reported.spi = 0xc0000110;
+    reported.proto = xfrm::proto_esp;
+    EXPECT_EQ(a.child_for_sa(reported.id()), 1u);
+    // Not ours: another SPI, another destination, another protocol.
+    EXPECT_FALSE(a.child_for_sa(outbound_sa_id(c1.remote.ip, 0xc0000111)));
+    EXPECT_FALSE(a.child_for_sa(outbound_sa_id(ike::ip_addr::v4(10, 1, 0, 9), 0xc0000110)));
+    auto ah = outbound_sa_id(c1.remote.ip, 0xc0000110);
+    ah.proto = 51;
+    EXPECT_FALSE(a.child_for_sa(ah));
+    ASSERT_TRUE(a.remove(removal(c1)));
+    EXPECT_FALSE(a.child_for_sa(inbound_sa_id(c1.local.ip, 0xc0000010)));
 }
 
 TEST(kernel_adapter, failed_install_rolls_back) {

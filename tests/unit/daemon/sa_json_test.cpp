@@ -42,6 +42,30 @@ TEST(sa_json, ike_sa_with_child_and_usage) {
     EXPECT_EQ(cj["mode"], "tunnel");
 }
 
+TEST(sa_json, child_state_and_times_to_rekey_and_expiry) {
+    const auto now = ike::time_point{} + std::chrono::hours(10);
+    ike::ike_sa_info sa;
+    sa.id = 1, sa.state = "established";
+    ike::child_sa_info c;
+    c.id = 2, c.state = "installed";
+    c.rekey_at = now + std::chrono::minutes(52) + std::chrono::milliseconds(30500);
+    c.expire_at = now + std::chrono::minutes(59);
+    sa.children.push_back(c);
+    ike::child_sa_info due;  // rekey time passed, no hard limit, state unknown
+    due.id = 3, due.rekey_at = now - std::chrono::seconds(5);
+    sa.children.push_back(due);
+    const auto j = sa_to_json(sa, now, {});
+    const auto& cj = j["children"][0];
+    EXPECT_EQ(cj["state"], "installed");
+    EXPECT_EQ(cj["rekey_in"], 52 * 60 + 30);
+    EXPECT_EQ(cj["expires_in"], 59 * 60);
+    const auto& dj = j["children"][1];
+    EXPECT_EQ(dj["state"], nullptr);
+    EXPECT_EQ(dj["rekey_in"], 0);
+    EXPECT_EQ(dj["expires_in"], nullptr);
+    EXPECT_EQ(dj["bytes_in"], nullptr);
+}
+
 TEST(sa_json, configured_connection) {
     const auto cfg = config::load_config_file(IKEV2D_TEST_DATA "/../../conf/ikev2d.yaml");
     ASSERT_TRUE(cfg);
