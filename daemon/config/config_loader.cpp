@@ -17,9 +17,8 @@ namespace ikev2d::config {
 namespace {
 
 constexpr std::string_view top_keys[] = {"daemon", "secrets", "connections"};
-constexpr std::string_view daemon_keys[] = {"listen", "ports",       "control_socket",
-                                            "log",    "reqid_range", "nat_keepalive",
-                                            "fragment_size"};
+constexpr std::string_view daemon_keys[] = {"listen",      "ports",         "control_socket", "log",
+                                            "reqid_range", "nat_keepalive", "fragment_size"};
 constexpr std::string_view port_keys[] = {"ike", "natt"};
 constexpr std::string_view secret_keys[] = {"ids", "psk", "psk_file"};
 // charon's logging subsystems, plus "default".
@@ -147,7 +146,8 @@ daemon_config load_daemon(diagnostics& diag, const located_node& node) {
         if (auto v = parse_value(diag, *s, parse_duration)) out.nat_keepalive = *v;
     }
     if (auto s = m.get_scalar("fragment_size")) {
-        if (auto v = parse_integer(diag, *s, 256, 65535)) out.fragment_size = static_cast<std::uint32_t>(*v);
+        if (auto v = parse_integer(diag, *s, 256, 65535))
+            out.fragment_size = static_cast<std::uint32_t>(*v);
     }
     return out;
 }

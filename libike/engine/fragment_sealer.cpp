@@ -33,22 +33,21 @@ std::size_t max_fragment_plaintext(const sk_cipher& cipher, std::size_t max_mess
     return p;
 }
 
-std::expected<std::vector<bytes>, std::string> seal_fragments(const ike_header& header,
-                                                              payload_type first_inner,
-                                                              bytes_view plaintext,
-                                                              sk_cipher& cipher,
-                                                              std::size_t max_message,
-                                                              random_source& rng) {
+std::expected<std::vector<bytes>, std::string> seal_fragments(
+    const ike_header& header, payload_type first_inner, bytes_view plaintext, sk_cipher& cipher,
+    std::size_t max_message, random_source& rng) {
     const std::size_t chunk = max_fragment_plaintext(cipher, max_message);
     if (chunk == 0)
         return std::unexpected("fragment size " + std::to_string(max_message) +
                                " leaves no room for data");
     const std::size_t total = std::max<std::size_t>(1, (plaintext.size() + chunk - 1) / chunk);
-    if (total > max_fragments) return std::unexpected(std::string("message needs too many fragments"));
+    if (total > max_fragments)
+        return std::unexpected(std::string("message needs too many fragments"));
     std::vector<bytes> out;
     out.reserve(total);
     for (std::size_t i = 0; i < total; ++i) {
-        const bytes_view part = plaintext.subspan(i * chunk, std::min(chunk, plaintext.size() - i * chunk));
+        const bytes_view part =
+            plaintext.subspan(i * chunk, std::min(chunk, plaintext.size() - i * chunk));
         const std::size_t sealed = cipher.sealed_size(part.size());
         const std::size_t length = fragment_overhead + sealed;
         byte_writer w;

@@ -32,11 +32,8 @@ std::size_t max_fragment_plaintext(const sk_cipher& cipher, std::size_t max_mess
 /// first fragment's SKF header.
 /// Errors: the limit leaves no room for data, more than 65535 fragments, or
 /// sealing failed.
-std::expected<std::vector<bytes>, std::string> seal_fragments(const ike_header& header,
-                                                              payload_type first_inner,
-                                                              bytes_view plaintext,
-                                                              sk_cipher& cipher,
-                                                              std::size_t max_message,
-                                                              random_source& rng);
+std::expected<std::vector<bytes>, std::string> seal_fragments(
+    const ike_header& header, payload_type first_inner, bytes_view plaintext, sk_cipher& cipher,
+    std::size_t max_message, random_source& rng);
 
 }  // namespace ike

@@ -200,7 +200,8 @@ std::expected<std::vector<bytes>, std::string> ike_sa::encode_datagrams(
     byte_writer plain;
     encode_payload_chain(payloads, plain);
     auto fragments =
-        seal_fragments(header(exchange, response, message_id), first_payload_type(payloads), plain.data(), *keys->out, limit, ctx.rng);
+        seal_fragments(header(exchange, response, message_id), first_payload_type(payloads),
+                       plain.data(), *keys->out, limit, ctx.rng);
     if (fragments) ctx.stats.fragments_sent += fragments->size();
     return fragments;
 }

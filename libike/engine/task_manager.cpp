@@ -189,7 +189,8 @@ void task_manager::send_request(engine_context& ctx) {
             return;
         }
     }
-    auto datagrams = sa_.encode_datagrams(active_exchange_, false, next_request_id_, b.payloads, ctx);
+    auto datagrams =
+        sa_.encode_datagrams(active_exchange_, false, next_request_id_, b.payloads, ctx);
     if (!datagrams) {
         active_.clear();
         sa_.fail(ctx, datagrams.error());

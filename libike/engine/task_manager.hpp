@@ -63,15 +63,14 @@ class task_manager {
     /// Decrypts an SKF fragment into the reassembly; the whole message's
     /// inner payloads once the last one is in (error `pending` before).
     std::expected<std::vector<payload>, message_open_error> reassemble(const message& m,
-                                                                      bytes_view raw,
-                                                                      bool response,
-                                                                      engine_context& ctx);
+                                                                       bytes_view raw,
+                                                                       bool response,
+                                                                       engine_context& ctx);
     /// §2.1 / RFC 7383 §2.6.1: a retransmitted request gets the cached
     /// response again, once authenticated (of a fragmented request, only its
     /// first fragment triggers this).
-    void resend_response(const message& m, bytes_view raw, bool fragment,
-                         const socket_address& to, const socket_address& from,
-                         engine_context& ctx);
+    void resend_response(const message& m, bytes_view raw, bool fragment, const socket_address& to,
+                         const socket_address& from, engine_context& ctx);
     void process_response(const message& m, const std::vector<payload>& inner, bytes_view raw,
                           engine_context& ctx);
     void process_request(const message& m, const std::vector<payload>& inner, bytes_view raw,

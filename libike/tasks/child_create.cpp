@@ -116,8 +116,8 @@ task_result child_create::build_request(message_builder& m, engine_context& ctx)
     if (const child_sa* old = rekey_of_ ? sa_.find_child(rekey_of_) : nullptr) {
         // §1.3.3: name the old CHILD_SA by the SPI we receive on, and keep
         // its narrowed selectors.
-        m.add(payload_type::notify, notify_payload{protocol_id::esp, spi_bytes(old->spi_in),
-                                                   notify_type::rekey_sa, {}});
+        m.add(payload_type::notify,
+              notify_payload{protocol_id::esp, spi_bytes(old->spi_in), notify_type::rekey_sa, {}});
         local_ts_ = old->local_ts;
         remote_ts_ = old->remote_ts;
     }
@@ -179,8 +179,9 @@ task_result child_create::process_response(const inbound_message& m, engine_cont
         auto g = read_invalid_ke_group(*n);
         if (g && offers_group(offered_, *g) && ++retries_ <= max_ke_retries) {
             sa_.emit(ctx, sa_event::kind::notice, 0,
-                     name + ": peer answered INVALID_KE_PAYLOAD: it does not accept our KE "
-                            "payload of " +
+                     name +
+                         ": peer answered INVALID_KE_PAYLOAD: it does not accept our KE "
+                         "payload of " +
                          to_string(*group_) + " and asks for " + to_string(*g) + "; retrying",
                      child_name(sa_, config_));
             group_ = *g;
@@ -263,8 +264,8 @@ void child_create::finish_rekey(engine_context& ctx) {
         // §2.8.1: the peer rekeyed it too and we answered. The exchange with
         // the lowest of the four nonces made the redundant CHILD_SA; its
         // initiator deletes that one, the other initiator the old one.
-        const bool ours_lost = std::ranges::lexicographical_compare(ours->rekey_nonce,
-                                                                   theirs->rekey_nonce);
+        const bool ours_lost =
+            std::ranges::lexicographical_compare(ours->rekey_nonce, theirs->rekey_nonce);
         child_sa& loser = ours_lost ? *ours : *theirs;
         child_sa& winner = ours_lost ? *theirs : *ours;
         loser.rekeyed_by = winner.id;  // its removal is no child_down
@@ -418,8 +419,8 @@ void child_create::answer_key_exchange(const ke_payload* ke, engine_context& ctx
                           (ke ? to_string(ke->group) : std::string("missing")) + ", we chose " +
                           to_string(want);
         sa_.emit(ctx, sa_event::kind::notice, 0,
-                 "CHILD_SA " + child_name(sa_, config_) + ": answered INVALID_KE_PAYLOAD asking for " +
-                     to_string(want) + ": " + why,
+                 "CHILD_SA " + child_name(sa_, config_) +
+                     ": answered INVALID_KE_PAYLOAD asking for " + to_string(want) + ": " + why,
                  child_name(sa_, config_));
         refuse(notify_type::invalid_ke_payload, std::move(why), make_invalid_ke_payload(want).data);
         return;
@@ -512,9 +513,9 @@ void child_create::install(engine_context& ctx) {
     if (child_sa* old = rekey_of_ ? sa_.find_child(rekey_of_) : nullptr) {
         sa_.emit(ctx, sa_event::kind::notice, 0,
                  "CHILD_SA " + c.name + " rekeyed: #" + std::to_string(old->id) + " (SPIs " +
-                     to_hex_spi(old->spi_in) + "_i " + to_hex_spi(old->spi_out) + "_o) replaced by #" +
-                     std::to_string(c.id) + " (SPIs " + to_hex_spi(c.spi_in) + "_i " +
-                     to_hex_spi(c.spi_out) + "_o)",
+                     to_hex_spi(old->spi_in) + "_i " + to_hex_spi(old->spi_out) +
+                     "_o) replaced by #" + std::to_string(c.id) + " (SPIs " + to_hex_spi(c.spi_in) +
+                     "_i " + to_hex_spi(c.spi_out) + "_o)",
                  c.name);
         if (!initiator_) old->rekeyed_by = c.id;
     }

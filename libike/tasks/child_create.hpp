@@ -88,7 +88,7 @@ class child_create final : public task {
     const child_sa_config* config_;
     child_sa_id rekey_of_ = 0;
     child_sa_id created_ = 0;  ///< the CHILD_SA install() made
-    bool ike_auth_ = false;  ///< the exchange is IKE_AUTH (else CREATE_CHILD_SA)
+    bool ike_auth_ = false;    ///< the exchange is IKE_AUTH (else CREATE_CHILD_SA)
     std::uint32_t spi_in_ = 0, spi_out_ = 0;
     sa_payload offered_;
     sa_proposal chosen_;

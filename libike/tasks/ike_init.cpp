@@ -162,7 +162,8 @@ void ike_init::read_capabilities(const inbound_message& m) {
     sa_.peer_signature_hashes.clear();
     if (const auto* n = m.find_notify(notify_type::signature_hash_algorithms))
         if (auto hashes = read_signature_hash_algorithms(*n))
-            for (auto h : *hashes) sa_.peer_signature_hashes.push_back(static_cast<std::uint16_t>(h));
+            for (auto h : *hashes)
+                sa_.peer_signature_hashes.push_back(static_cast<std::uint16_t>(h));
 }
 
 task_result ike_init::derive(engine_context&) {

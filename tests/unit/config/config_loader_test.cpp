@@ -893,8 +893,8 @@ TEST(config_loader, broken_files_in_test_data) {
 TEST(config_loader, fragment_size_default_and_range) {
     EXPECT_EQ(load_ok(with_daemon_line("nat_keepalive: 20s")).daemon.fragment_size, 1280u);
     EXPECT_EQ(load_ok(with_daemon_line("fragment_size: 576")).daemon.fragment_size, 576u);
-    for (std::string_view line : {"fragment_size: 100", "fragment_size: 70000",
-                                  "fragment_size: big"}) {
+    for (std::string_view line :
+         {"fragment_size: 100", "fragment_size: 70000", "fragment_size: big"}) {
         SCOPED_TRACE(line);
         const std::string error = only_error(with_daemon_line(line)).to_string();
         EXPECT_NE(error.find("test.yaml:2:"), std::string::npos) << error;

@@ -74,7 +74,8 @@ TEST(config_translate, fragmentation_policy) {
     for (const auto& [value, policy] : cases) {
         SCOPED_TRACE(value);
         std::string yaml(site_to_site);
-        yaml.replace(yaml.find("    dpd_delay:"), 0, "    fragmentation: " + std::string(value) + "\n");
+        yaml.replace(yaml.find("    dpd_delay:"), 0,
+                     "    fragmentation: " + std::string(value) + "\n");
         const auto c = translate_connection(load(yaml).connections.at(0));
         ASSERT_TRUE(c) << c.error();
         EXPECT_EQ(c->fragmentation, policy);

@@ -67,13 +67,12 @@ TEST_F(child_rekey, initiator_side_rekey_is_make_before_break) {
     // A installs the new SAs, then deletes the old CHILD_SA; B switches its
     // outbound SA to the new one before it removes the old one.
     const auto id = [](std::uint32_t n) { return "#" + std::to_string(n); };
-    EXPECT_EQ(A().kernel_log, (std::vector<std::string>{"install " + id(a_old.id),
-                                                        "install " + id(a_new.child),
-                                                        "remove " + id(a_old.id)}));
-    EXPECT_EQ(B().kernel_log, (std::vector<std::string>{"install " + id(b_old.id),
-                                                        "install-in " + id(b_new.child),
-                                                        "outbound " + id(b_new.child),
-                                                        "remove " + id(b_old.id)}));
+    EXPECT_EQ(A().kernel_log,
+              (std::vector<std::string>{"install " + id(a_old.id), "install " + id(a_new.child),
+                                        "remove " + id(a_old.id)}));
+    EXPECT_EQ(B().kernel_log,
+              (std::vector<std::string>{"install " + id(b_old.id), "install-in " + id(b_new.child),
+                                        "outbound " + id(b_new.child), "remove " + id(b_old.id)}));
     // One CHILD_SA left on each side, the new one, with the old selectors.
     const auto a_now = only_child(A()), b_now = only_child(B());
     EXPECT_EQ(a_now.id, a_new.child);
@@ -118,7 +117,8 @@ TEST_F(child_rekey, pfs_rekey_carries_a_key_exchange) {
     net->hook = [&](in_flight& f) {
         // The KE payload is inside SK; its size shows in the message: an
         // X25519 KE payload adds 40 bytes over the same rekey without PFS.
-        if (is(f, exchange_type::create_child_sa, false)) ke_payloads_seen = f.datagram->data.size();
+        if (is(f, exchange_type::create_child_sa, false))
+            ke_payloads_seen = f.datagram->data.size();
         return verdict::deliver;
     };
     soft_expire(A());
@@ -308,11 +308,12 @@ TEST_F(child_rekey, simultaneous_rekeys_leave_one_pair) {
         // Whoever holds the survivor as the rekey's responder switched its
         // outbound SA to it.
         for (peer* p : {&A(), &B()}) {
-            const auto& ins = *std::ranges::find(p->installs, p == &A() ? a.id : b.id,
-                                                 &install_child_sa::child);
+            const auto& ins =
+                *std::ranges::find(p->installs, p == &A() ? a.id : b.id, &install_child_sa::child);
             if (!ins.outbound_later) continue;
-            EXPECT_EQ(std::ranges::count(p->outbound_installs, ins.child, &install_outbound_sa::child),
-                      1);
+            EXPECT_EQ(
+                std::ranges::count(p->outbound_installs, ins.child, &install_outbound_sa::child),
+                1);
         }
         EXPECT_EQ(count(A(), sa_event::kind::child_down) + count(B(), sa_event::kind::child_down),
                   0u);

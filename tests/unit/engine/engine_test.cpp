@@ -129,8 +129,9 @@ TEST_F(site_to_site, invalid_ke_payload_retry_with_the_named_group) {
     EXPECT_EQ(B().failures(), "");
     EXPECT_EQ(B().eng.list_sas().size(), 1u);
     // Both logs say what happened (charon does too).
-    EXPECT_TRUE(A().has_notice("INVALID_KE_PAYLOAD: it does not accept our KE payload of "
-                             "CURVE_25519 and asks for ECP_256"));
+    EXPECT_TRUE(
+        A().has_notice("INVALID_KE_PAYLOAD: it does not accept our KE payload of "
+                       "CURVE_25519 and asks for ECP_256"));
     EXPECT_TRUE(B().has_notice("answered INVALID_KE_PAYLOAD asking for ECP_256"));
 }
 

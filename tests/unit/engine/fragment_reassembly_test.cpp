@@ -19,7 +19,9 @@ fragment_reassembly::fragment frag(std::uint32_t id, std::uint16_t n, std::uint1
             bytes(text.begin(), text.end())};
 }
 
-std::string text_of(const bytes& b) { return std::string(b.begin(), b.end()); }
+std::string text_of(const bytes& b) {
+    return std::string(b.begin(), b.end());
+}
 
 TEST(FragmentReassembly, CompletesInAnyOrderAndIgnoresDuplicates) {
     fragment_reassembly r;
@@ -97,8 +99,7 @@ TEST_P(FragmentSealing, FragmentsFitAndOpenBackIntoThePlaintext) {
     for (std::size_t i = 0; i < plain.size(); ++i) plain[i] = static_cast<std::uint8_t>(i * 7);
     ike_header h{0x1111, 0x2222, 0, exchange_type::ike_auth, header_flag::initiator, 1};
     for (std::size_t limit : {120u, 200u, 333u, 576u}) {
-        auto fragments =
-            seal_fragments(h, payload_type::idi, plain, *ciphers.seal, limit, rng);
+        auto fragments = seal_fragments(h, payload_type::idi, plain, *ciphers.seal, limit, rng);
         ASSERT_TRUE(fragments) << fragments.error();
         const std::size_t chunk = max_fragment_plaintext(*ciphers.seal, limit);
         ASSERT_GT(chunk, 0u);

@@ -14,8 +14,7 @@ bool has_notify(const send_datagram& d, notify_type type) {
     auto m = decode_message(d.data);
     if (!m) return false;
     for (const auto& p : m->payloads)
-        if (const auto* n = std::get_if<notify_payload>(&p.body); n && n->type == type)
-            return true;
+        if (const auto* n = std::get_if<notify_payload>(&p.body); n && n->type == type) return true;
     return false;
 }
 
@@ -225,7 +224,8 @@ TEST_F(Fragmentation, ATamperedFragmentIsDroppedAndTheExchangeRecovers) {
     bool tampered = false;
     net->hook = [&](in_flight& f) {
         auto skf = skf_of(f);
-        if (!tampered && is(f, exchange_type::ike_auth, false) && skf && skf->fragment_number == 1) {
+        if (!tampered && is(f, exchange_type::ike_auth, false) && skf &&
+            skf->fragment_number == 1) {
             tampered = true;
             f.datagram->data.back() ^= 0x01;  // in the ICV
         }
@@ -247,10 +247,10 @@ TEST_F(Fragmentation, FragmentsAreDroppedWhenNotNegotiated) {
         if (is(f, exchange_type::ike_sa_init, true)) {
             // Add the notify B did not send, before A reads the response.
             auto m = decode_message(f.datagram->data);
-            m->payloads.push_back(payload{payload_type::notify, false,
-                                          notify_payload{protocol_id::none, {},
-                                                         notify_type::ikev2_fragmentation_supported,
-                                                         {}}});
+            m->payloads.push_back(payload{
+                payload_type::notify, false,
+                notify_payload{
+                    protocol_id::none, {}, notify_type::ikev2_fragmentation_supported, {}}});
             f.datagram->data = encode_message(*m);
         }
         return verdict::deliver;
