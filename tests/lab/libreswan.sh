@@ -349,7 +349,12 @@ FNR == NR {  # whack --showstates
   }
   next
 }
-/#[0-9]+/ { last = state($0) }
+/#[0-9]+/ {
+  last = state($0)
+  # A NAT finding logged before any state number belongs to the first state.
+  if (pend_l != "") { nat_l[last] = pend_l; pend_l = "" }
+  if (pend_r != "") { nat_r[last] = pend_r; pend_r = "" }
+}
 /#[0-9]+: initiating IKEv2 connection/ { initiator[state($0)] = "yes" }
 /#[0-9]+: sent (IKE_SA_INIT reply|IKE_AUTH request) \{/ {
   ike_alg[state($0)] = join(join(join(kw("encr", brace($0, "cipher")), kw("integ", brace($0, "integ"))),
@@ -371,8 +376,8 @@ FNR == NR {  # whack --showstates
   sub(/^[0-9]+: /, "", t); sub(/ added to hash table.*/, "", t); gsub(/ /, "", t)
   if (length(t) == 32) { spi_i[n] = substr(t, 1, 16); spi_r[n] = substr(t, 17) }
 }
-/\| NAT_TRAVERSAL this end is (NOT )?behind NAT/ { nat_l[last] = index($0, " NOT ") ? "no" : "yes" }
-/\| NAT_TRAVERSAL that end is (NOT )?behind NAT/ { nat_r[last] = index($0, " NOT ") ? "no" : "yes" }
+/\| NAT_TRAVERSAL this end is (NOT )?behind NAT/ { t = index($0, " NOT ") ? "no" : "yes"; if (last == "") pend_l = t; else nat_l[last] = t }
+/\| NAT_TRAVERSAL that end is (NOT )?behind NAT/ { t = index($0, " NOT ") ? "no" : "yes"; if (last == "") pend_r = t; else nat_r[last] = t }
 function v(arr, k) { return (k in arr) ? arr[k] : "-" }
 END {
   for (k = 1; k <= count; k++) {
