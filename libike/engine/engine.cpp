@@ -482,18 +482,6 @@ void engine::on_kernel_result(time_point now, ike_sa_id id, child_sa_id child, b
     impl_->settle(sa->our_spi());
 }
 
-namespace {
-
-// The configured child a CHILD_SA ("connection/child") was made from, or
-// nullptr when a reload removed it.
-const child_sa_config* config_of(const ike_sa& sa, const child_sa& c) {
-    for (const auto& cfg : sa.config->children)
-        if (sa.config->name + "/" + cfg.name == c.name) return &cfg;
-    return nullptr;
-}
-
-}  // namespace
-
 void engine::on_child_expire(time_point now, child_sa_id child, bool hard) {
     auto* sa = impl_->find_by_child(child);
     auto* c = sa ? sa->find_child(child) : nullptr;
@@ -510,7 +498,7 @@ void engine::on_child_expire(time_point now, child_sa_id child, bool hard) {
         if (c->state != child_sa_state::deleting && !sa->tasks.has_child_delete(child))
             sa->tasks.queue(std::make_unique<child_delete>(*sa, true, child));
     } else if (c->state == child_sa_state::installed && c->rekeyed_by == 0) {
-        const child_sa_config* cfg = config_of(*sa, *c);
+        const child_sa_config* cfg = sa->child_config(c->name);
         if (!cfg) {
             sa->emit(ctx, sa_event::kind::warning, child,
                      "CHILD_SA " + c->name + " is no longer configured: not rekeyed; it expires");

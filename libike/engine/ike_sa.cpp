@@ -107,6 +107,12 @@ void ike_sa::erase_child(engine_context& ctx, std::vector<child_sa>::const_itera
     children.erase(it);
 }
 
+const child_sa_config* ike_sa::child_config(const std::string& name) const {
+    for (const auto& c : config->children)
+        if (config->name + "/" + c.name == name) return &c;
+    return nullptr;
+}
+
 child_sa* ike_sa::find_child_by_spi_out(std::uint32_t spi) {
     auto it = std::ranges::find(children, spi, &child_sa::spi_out);
     return it == children.end() ? nullptr : &*it;

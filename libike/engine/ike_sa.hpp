@@ -139,6 +139,9 @@ class ike_sa {
     std::vector<child_sa> children;
     child_sa* find_child(child_sa_id child);
     child_sa* find_child_by_spi_out(std::uint32_t spi);
+    /// The configured child a CHILD_SA named "connection/child" was made
+    /// from, or nullptr when a reload removed it.
+    const child_sa_config* child_config(const std::string& name) const;
     void add_child(engine_context& ctx, child_sa child);
     void erase_child(engine_context& ctx, std::vector<child_sa>::const_iterator it);
 

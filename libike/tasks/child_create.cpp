@@ -359,8 +359,7 @@ bool child_create::find_rekeyed(const notify_payload& n) {
                "CHILD_SA " + old->name + " is being deleted; REKEY_SA refused");
         return false;
     }
-    for (const auto& c : sa_.config->children)
-        if (child_name(sa_, &c) == old->name) config_ = &c;
+    config_ = sa_.child_config(old->name);
     if (!config_) {
         refuse(notify_type::child_sa_not_found,
                "CHILD_SA " + old->name + " is no longer configured; REKEY_SA refused");
