@@ -17,7 +17,8 @@
 #
 # ikev2d runs in $INTEROP_IKEV2D_GW, charon in $INTEROP_CHARON_GW (gw-a and
 # gw-b of lab_site_to_site unless a case moves them); ROLE is ikev2d's role,
-# initiator or responder.
+# initiator or responder. INTEROP_PEER names the peer daemon in messages and
+# results lines (the libreswan scripts set it to pluto).
 
 INTEROP_CONN="a-to-b"
 INTEROP_PINGS=3
@@ -25,6 +26,7 @@ INTEROP_TIMEOUT=20
 INTEROP_IKEV2D_GW="gw-a"
 INTEROP_CHARON_GW="gw-b"
 INTEROP_TOPOLOGY=""
+INTEROP_PEER=${INTEROP_PEER:-charon}
 ROLE=${ROLE:-initiator}
 declare -A INTEROP_A INTEROP_B
 
@@ -219,7 +221,7 @@ interop_terminate_by() {
 # as "IKE|ESP": one value where both agree, else both.
 interop_negotiated() {
   local ike esp="" child
-  both() { if [ "$1" = "$2" ]; then echo "$1"; else echo "ikev2d ${1:-none}, charon ${2:-none}"; fi; }
+  both() { if [ "$1" = "$2" ]; then echo "$1"; else echo "ikev2d ${1:-none}, $INTEROP_PEER ${2:-none}"; fi; }
   ike=$(both "${INTEROP_A[ike.8]:-}" "${INTEROP_B[ike.8]:-}")
   for child; do
     esp+="${esp:+; }$(both "${INTEROP_A[$child.9]:-}" "${INTEROP_B[$child.9]:-}")"
@@ -236,16 +238,16 @@ interop_compare_ike() {
   [ "$ROLE" = responder ] && want_init_a=no want_init_b=yes
   for v in 6 7; do
     x=${INTEROP_A[ike.$v]:-} y=${INTEROP_B[ike.$v]:-}
-    [[ $x =~ ^[0-9a-f]{16}$ && $x == "$y" ]] || lab_fail "IKE SPI $((v - 5)) differs: ikev2d '$x', charon '$y'"
+    [[ $x =~ ^[0-9a-f]{16}$ && $x == "$y" ]] || lab_fail "IKE SPI $((v - 5)) differs: ikev2d '$x', $INTEROP_PEER '$y'"
   done
   x=${INTEROP_A[ike.5]:-} y=${INTEROP_B[ike.5]:-}
   [[ $x == "$want_init_a" && $y == "$want_init_b" ]] ||
-    lab_fail "initiator flags: ikev2d '$x' (want $want_init_a), charon '$y' (want $want_init_b)"
+    lab_fail "initiator flags: ikev2d '$x' (want $want_init_a), $INTEROP_PEER '$y' (want $want_init_b)"
   x=${INTEROP_A[ike.8]:-} y=${INTEROP_B[ike.8]:-}
-  [ "$x" = "$y" ] || lab_fail "IKE algorithms differ: ikev2d '$x', charon '$y'"
+  [ "$x" = "$y" ] || lab_fail "IKE algorithms differ: ikev2d '$x', $INTEROP_PEER '$y'"
   [ "$x" = "$1" ] || lab_fail "IKE algorithms '$x', expected '$1'"
   x="${INTEROP_A[ike.11]:-} ${INTEROP_A[ike.12]:-}" y="${INTEROP_B[ike.12]:-} ${INTEROP_B[ike.11]:-}"
-  [ "$x" = "$y" ] || lab_fail "NAT findings differ: ikev2d local/remote '$x', charon remote/local '$y'"
+  [ "$x" = "$y" ] || lab_fail "NAT findings differ: ikev2d local/remote '$x', $INTEROP_PEER remote/local '$y'"
   lab_log "IKE_SA: SPIs ${INTEROP_A[ike.6]}_i ${INTEROP_A[ike.7]}_r, $1 on both sides, NAT local/remote $x"
 }
 
@@ -261,17 +263,17 @@ interop_compare_child() {
   for v in in_a out_a in_b out_b; do
     [[ ${!v} =~ ^[0-9a-f]{8}$ ]] || lab_fail "$child: $v is not a hex SPI: '${!v}'"
   done
-  [ "$in_a" = "$out_b" ] || lab_fail "$child: ikev2d's inbound SPI $in_a is not charon's outbound SPI $out_b"
-  [ "$out_a" = "$in_b" ] || lab_fail "$child: ikev2d's outbound SPI $out_a is not charon's inbound SPI $in_b"
+  [ "$in_a" = "$out_b" ] || lab_fail "$child: ikev2d's inbound SPI $in_a is not $INTEROP_PEER's outbound SPI $out_b"
+  [ "$out_a" = "$in_b" ] || lab_fail "$child: ikev2d's outbound SPI $out_a is not $INTEROP_PEER's inbound SPI $in_b"
   x=${INTEROP_A[$child.9]:-} y=${INTEROP_B[$child.9]:-}
-  [ "$x" = "$y" ] || lab_fail "$child: ESP algorithms differ: ikev2d '$x', charon '$y'"
+  [ "$x" = "$y" ] || lab_fail "$child: ESP algorithms differ: ikev2d '$x', $INTEROP_PEER '$y'"
   [ "$x" = "$expect" ] || lab_fail "$child: ESP algorithms '$x', expected '$expect'"
   x=${INTEROP_A[$child.6]:-} y=${INTEROP_B[$child.6]:-}
-  [[ $x == "$mode" && $y == "$mode" ]] || lab_fail "$child: modes ikev2d '$x', charon '$y', expected $mode"
+  [[ $x == "$mode" && $y == "$mode" ]] || lab_fail "$child: modes ikev2d '$x', $INTEROP_PEER '$y', expected $mode"
   x=${INTEROP_A[$child.10]:-} y=${INTEROP_B[$child.10]:-}
-  [ "$x" = "$y" ] || lab_fail "$child: UDP encapsulation: ikev2d '$x', charon '$y'"
+  [ "$x" = "$y" ] || lab_fail "$child: UDP encapsulation: ikev2d '$x', $INTEROP_PEER '$y'"
   x="${INTEROP_A[$child.11]:-} ${INTEROP_A[$child.12]:-}" y="${INTEROP_B[$child.12]:-} ${INTEROP_B[$child.11]:-}"
-  [ "$x" = "$y" ] || lab_fail "$child: traffic selectors differ: ikev2d local/remote '$x', charon remote/local '$y'"
+  [ "$x" = "$y" ] || lab_fail "$child: traffic selectors differ: ikev2d local/remote '$x', $INTEROP_PEER remote/local '$y'"
   [ "$x" = "$lts $rts" ] || lab_fail "$child: ikev2d's traffic selectors local/remote '$x', expected '$lts $rts'"
   lab_log "$child: SPIs mirrored (ikev2d in $in_a out $out_a), $expect, $mode, TS $lts === $rts, UDP encap ${INTEROP_A[$child.10]} on both sides"
   lab_assert_xfrm_packets "$INTEROP_IKEV2D_GW" "$min" "0x$in_a" "0x$out_a"
@@ -474,5 +476,5 @@ interop_results() {
   echo
   cat "$LAB_OUT/results.md"
   ((INTEROP_FAILED == 0)) || lab_fail "$INTEROP_FAILED of $total interop cases had unexpected results; see the table above"
-  lab_step "PASS: $INTEROP_PASSED of $total interop cases with charon pass, $INTEROP_XFAILED fail as expected"
+  lab_step "PASS: $INTEROP_PASSED of $total interop cases with $INTEROP_PEER pass, $INTEROP_XFAILED fail as expected"
 }

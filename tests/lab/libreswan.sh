@@ -107,9 +107,21 @@ libreswan_whack() {
 #   leftsubnet= rightsubnet= leftsourceip= (GW's address inside leftsubnet:
 #   without it pluto installs no route to rightsubnet) ike= esp= (pluto's
 #   spelling) psk= (0x... hex or text) auto= (add) pfs= (yes) esn= (either)
+# and, left out of ipsec.conf unless given (pluto's defaults: 8h, 9m, 100%,
+# 8h), the lifetimes in pluto's syntax (10s, 1m):
+#   salifetime= the CHILD_SA's lifetime. pluto starts its rekey of a CHILD_SA
+#     at salifetime minus a margin: rekeymargin plus a random 0..rekeyfuzz
+#     percent of it when pluto initiated that CHILD_SA, half of rekeymargin
+#     when it answered (so the initiator of a CHILD_SA normally rekeys it);
+#     what is left is the time to rekey before pluto replaces the SA anyway.
+#     A rekeymargin >= salifetime is cut to salifetime/2 (logged "reducing
+#     rekeymargin"). pluto 4.10 has no minimum (salifetime=8s works) and
+#     caps it at 24h.
+#   rekeymargin= rekeyfuzz= (0% for a fixed margin) ikelifetime= (the IKE_SA,
+#     the same rules)
 # An unknown key fails the test.
 libreswan_write_config() {
-  local gw=$1 dir arg key
+  local gw=$1 dir arg key lifetimes=""
   local -A v=([auto]=add [pfs]=yes [esn]=either)
   shift
   dir=$(libreswan_dir "$gw")
@@ -121,6 +133,7 @@ libreswan_write_config() {
     case $key in
       conn | left | right | leftid | rightid | leftsubnet | rightsubnet | leftsourceip | ike | esp | psk | auto | pfs | esn)
         v[$key]=${arg#*=} ;;
+      salifetime | rekeymargin | rekeyfuzz | ikelifetime) lifetimes+=$'\t'"$arg"$'\n' ;;
       *) lab_fail "libreswan_write_config: unknown key '$key'" ;;
     esac
   done
@@ -152,7 +165,7 @@ conn ${v[conn]}
 	esn=${v[esn]}
 	retransmit-timeout=10s
 	keyingtries=1
-	auto=${v[auto]}
+${lifetimes}	auto=${v[auto]}
 EOF
   # PSK: hex (0x...) goes in bare, text in quotes.
   if [[ ${v[psk]} == 0x* ]]; then key=${v[psk]}; else key="\"${v[psk]}\""; fi
@@ -259,7 +272,8 @@ $out"
 #                       --status names them on the initiator only), the ESP
 #                       algorithms, ESN, UDP encapsulation and traffic
 #                       selectors ("established Child SA ... [LOCAL] ->
-#                       [REMOTE] {ESP[inUDP][/ESN]=>0xOUT <0xIN xfrm=...}"),
+#                       [REMOTE] {ESP[inUDP][/ESN]=>0xOUT <0xIN xfrm=...}",
+#                       or "rekeyed Child SA #OLD ..." for a rekey),
 #                       and, from the debug lines of plutodebug=base, the IKE
 #                       SPIs (pluto's state table: "entry state
 #                       ...ike_spis... #N: SPIi SPIr added"; whack's listings
@@ -360,7 +374,7 @@ FNR == NR {  # whack --showstates
   ike_alg[state($0)] = join(join(join(kw("encr", brace($0, "cipher")), kw("integ", brace($0, "integ"))),
     kw("prf", brace($0, "prf"))), kw("dh", brace($0, "group")))
 }
-/#[0-9]+: (initiator|responder) established Child SA using #/ {
+/#[0-9]+: (initiator|responder) (established Child SA using #|rekeyed Child SA #[0-9]+ using #)/ {
   n = state($0); t = $0; sub(/^.*xfrm=/, "", t); sub(/ .*/, "", t)
   split(t, f, "-")
   a = join(kw("encr", f[1]), kw("integ", f[2]))
