@@ -238,16 +238,29 @@ libreswan_s2s_wrong_psk() {
 #           12 seconds)".
 # Rekeys further apart would make the case longer; closer together, they
 # leave too few moments at rest for libreswan_s2s_settled in a loaded UML.
-# At least LIBRESWAN_REKEYS rekeys must complete while LIBRESWAN_REKEY_PINGS
-# pings go from lan-a to lan-b, 50 a second (about as many as UML manages
-# under load; a fixed rate makes the 22 s a minimum, so that the rekeys fall
-# inside it on a fast machine too).
+# At least LIBRESWAN_REKEYS rekeys must complete while pings go from lan-a to
+# lan-b for LIBRESWAN_REKEY_SECONDS, at most 50 a second (UML under load
+# manages about 30): ping's count is what 50 pings at that rate took
+# (libreswan_s2s_ping_count), so that the ping lasts about as long on a
+# fast machine as on a loaded one.
 declare -A LIBRESWAN_REKEY_LIFETIMES=(
   [ikev2d]="rekey_time=9s rand_time=1s life_time=20s"
   [pluto]="salifetime=12s rekeymargin=4s rekeyfuzz=0%"
 )
 LIBRESWAN_REKEYS=2
-LIBRESWAN_REKEY_PINGS=1100
+LIBRESWAN_REKEY_SECONDS=22
+
+# libreswan_s2s_ping_count: how many pings, 0.02 s apart, take about
+# LIBRESWAN_REKEY_SECONDS here and now, from 50 that must all be answered.
+libreswan_s2s_ping_count() {
+  local out ms
+  out=$(ip netns exec lan-a ping -n -q -i 0.02 -W 2 -c 50 10.2.0.10 2>&1)
+  [[ $out =~ 50\ packets\ transmitted,\ 50\ received.*time\ ([0-9]+)ms ]] ||
+    lab_fail "50 pings before the rekeys did not all cross: $out"
+  ms=${BASH_REMATCH[1]}
+  ((ms >= 980)) || ms=980
+  echo $((49 * LIBRESWAN_REKEY_SECONDS * 1000 / ms + 1))
+}
 
 # libreswan_s2s_xfrm_stat GW ARRAY: GW's /proc/net/xfrm_stat (the kernel's
 # IPsec drop counters, per namespace) into the associative ARRAY.
@@ -308,6 +321,31 @@ libreswan_s2s_switch_lead() {
     }' "$(libreswan_dir gw-b)/pluto.log" "$LAB_OUT/ikev2d-gw-a.log"
 }
 
+# libreswan_s2s_esp_timing: "EARLY LATE UNKNOWN TOTAL" for the ESP packets
+# pluto sent to gw-a while $LAB_OUT/esp-from-pluto.pcap was captured (on
+# gw-a's eth0): EARLY arrived on an SPI before ikev2d logged that SA
+# installed, LATE on an SPI after ikev2d logged it removed, UNKNOWN on an SPI
+# ikev2d never logged. ikev2d logs (in ms) just after the kernel did it, so
+# EARLY may count a packet of the last millisecond before the log that the
+# SA took, and LATE may miss one of the last millisecond before it.
+libreswan_s2s_esp_timing() {
+  tcpdump -n -r "$LAB_OUT/esp-from-pluto.pcap" 2>/dev/null | awk '
+    function sec(t, f) { split(t, f, ":"); return (f[1] * 60 + f[2]) * 60 + f[3] }
+    FNR == NR {
+      for (i = 1; i < NF; i++) if ($i == "SPIs") { spi = $(i + 1); sub(/_i,?$/, "", spi) }
+      if (/ installed, SPIs /) inst[spi] = sec($2)
+      else if (/ removed, SPIs /) rem[spi] = sec($2)
+      next
+    }
+    match($0, /spi=0x[0-9a-f]+/) {
+      spi = substr($0, RSTART + 6, RLENGTH - 6); t = sec($1); n++
+      if (!(spi in inst)) unknown++
+      else if (t < inst[spi]) early++
+      else if ((spi in rem) && t > rem[spi]) late++
+    }
+    END { print early + 0, late + 0, unknown + 0, n + 0 }' "$LAB_OUT/ikev2d-gw-a.log" -
+}
+
 # libreswan_s2s_kernel_pair GW ADDR: "IN OUT", the SPIs (8 hex digits) of
 # the only two SAs in GW's kernel, IN the one to ADDR (GW's own), OUT the one
 # from it; non-zero unless GW holds exactly one SA each way.
@@ -351,22 +389,32 @@ libreswan_s2s_settled() {
   LIBRESWAN_SETTLED="ikev2d in ${a% *} out ${a#* }, pluto in ${b% *} out ${b#* }, $3 on both sides"
 }
 
+# libreswan_s2s_settled_try ARGS...: libreswan_s2s_settled, each miss and
+# why logged to $LAB_OUT/settle.log.
+libreswan_s2s_settled_try() {
+  libreswan_s2s_settled "$@" && return 0
+  echo "[lab ${SECONDS}s] $LIBRESWAN_UNSETTLED" >>"$LAB_OUT/settle.log"
+  return 1
+}
+
 # libreswan_s2s_rekey REKEYER IKE ESP EXPECT_IKE EXPECT_ESP: the tunnel comes
 # up as in a matrix case, then REKEYER (ikev2d or pluto) rekeys its CHILD_SA
-# at least LIBRESWAN_REKEYS times under a continuous ping (50/s) from lan-a
-# to lan-b; every rekey must start on REKEYER's side and be logged by both;
+# at least LIBRESWAN_REKEYS times under a continuous ping from lan-a to
+# lan-b; every rekey must start on REKEYER's side and be logged by both;
 # afterwards both daemons agree on one new SA pair, the only one in either
 # kernel, and pings cross on it. Lost pings are counted and reported with
-# the kernels' drop counters (/proc/net/xfrm_stat) of both gateways. None
-# may be lost when pluto rekeys (ikev2d answers and holds its new outbound SA
+# the kernels' drop counters (/proc/net/xfrm_stat) of both gateways and the
+# timing of pluto's ESP packets at gw-a (libreswan_s2s_esp_timing). None may
+# be lost when pluto rekeys (ikev2d answers and holds its new outbound SA
 # back until pluto deletes the old one). When ikev2d rekeys, pluto, as the
 # responder, sends on the new SA as soon as it has answered, before ikev2d
 # can have installed the inbound SA (its keys need pluto's nonce): replies
 # that pluto sends in that window find no SA in gw-a's kernel
-# (XfrmInNoStates). Such losses are reported; every loss must show as such a
-# drop in gw-a, and none as anything else in either kernel.
+# (XfrmInNoStates). Such losses are reported; each must show as such a drop
+# in gw-a and as a packet that came before its SA, and pluto must send
+# nothing on an SA ikev2d has removed; no other drop in either kernel.
 libreswan_s2s_rekey() {
-  local who=$1 start=none out summary sent lost r0 r1 grown_a grown_b ours theirs old_in old_out later started asked
+  local who=$1 start=none count out summary sent lost early late unknown esp r0 r1 grown_a grown_b ours theirs old_in old_out later started asked
   # shellcheck disable=SC2034 # filled and read by name (libreswan_s2s_xfrm_*)
   local -A stat_a stat_b
   [ "$ROLE" = initiator ] && start=start
@@ -382,12 +430,16 @@ libreswan_s2s_rekey() {
   interop_compare_child net "${5%%,*}" tunnel 10.1.0.0/24 10.2.0.0/24 0
   old_in=${INTEROP_A[net.7]} old_out=${INTEROP_A[net.8]}
 
-  lab_step "$who rekeys the CHILD_SA under $LIBRESWAN_REKEY_PINGS pings at 50/s"
+  count=$(libreswan_s2s_ping_count) || exit 1
+  lab_step "$who rekeys the CHILD_SA under $count pings (${LIBRESWAN_REKEY_SECONDS} s)"
   libreswan_s2s_xfrm_stat gw-a stat_a
   libreswan_s2s_xfrm_stat gw-b stat_b
+  lab_tcpdump gw-a eth0 esp-from-pluto esp and src host 192.0.2.2
   r0=$(libreswan_s2s_rekeys)
-  out=$(ip netns exec lan-a ping -n -q -i 0.02 -W 2 -c "$LIBRESWAN_REKEY_PINGS" 10.2.0.10 2>&1)
+  out=$(ip netns exec lan-a ping -n -q -i 0.02 -W 2 -c "$count" 10.2.0.10 2>&1)
   r1=$(libreswan_s2s_rekeys)
+  lab_stop esp-from-pluto
+  read -r early late unknown esp <<<"$(libreswan_s2s_esp_timing)"
   grown_a=$(libreswan_s2s_xfrm_grown gw-a stat_a) grown_b=$(libreswan_s2s_xfrm_grown gw-b stat_b)
   summary=$(grep 'packets transmitted' <<<"$out")
   [[ $summary =~ ([0-9]+)\ packets\ transmitted,\ ([0-9]+)\ received ]] || lab_fail "no ping summary: $out"
@@ -404,6 +456,8 @@ libreswan_s2s_rekey() {
   lab_log "ping: $summary"
   lab_log "rekeys during the ping: ikev2d logged $ours, pluto sent $theirs requests; in all, ikev2d started $started, answered $later, pluto asked $asked"
   lab_log "xfrm_stat grew: gw-a (ikev2d) $grown_a; gw-b (pluto) $grown_b"
+  lab_log "of $esp ESP packets from pluto at gw-a, $early came on an SPI before ikev2d had installed that SA, $late after it had removed it, $unknown on an SPI it never had"
+  ((late == 0 && unknown == 0)) || lab_fail "pluto sent $late ESP packets on SAs ikev2d had removed and $unknown on SAs it never had"
   lab_log "rekey figures: $who rekeyed $ours times, $lost of $sent pings lost"
   ((ours >= LIBRESWAN_REKEYS)) || lab_fail "only $ours rekeys while the ping ran, expected at least $LIBRESWAN_REKEYS"
   if [ "$who" = pluto ]; then
@@ -415,18 +469,21 @@ libreswan_s2s_rekey() {
       lab_fail "pluto asked for $asked rekeys, ikev2d answered $later and started $started: ikev2d should start each"
     [ "$grown_b" = none ] || lab_fail "pluto's kernel dropped packets while ikev2d rekeyed: $grown_b"
     if ((lost > 0)); then
-      if ! [[ $grown_a =~ ^XfrmInNoStates\+([0-9]+)$ ]] || ((BASH_REMATCH[1] < lost)); then
-        lab_fail "$lost of $sent pings lost, not all of them inbound packets without an SA in gw-a: $grown_a"
+      if ! [[ $grown_a =~ ^XfrmInNoStates\+([0-9]+)$ ]] || ((BASH_REMATCH[1] < lost || early < lost)); then
+        lab_fail "$lost of $sent pings lost, not all of them replies pluto sent on an SA before ikev2d had it: gw-a $grown_a, $early such packets"
       fi
-      lab_log "the $lost lost pings are replies pluto sent on a new SA before ikev2d had installed it (gw-a: $grown_a)"
+      lab_log "the $lost lost pings are replies pluto sent on a new SA before ikev2d had installed it (gw-a: $grown_a; $early ESP packets arrived before the SA)"
     fi
     lab_log "pluto, the rekey responder, switched to each new SA before ikev2d had its inbound SA, by (min/avg/max) $(libreswan_s2s_switch_lead)"
   fi
   grep -q 'reached its hard lifetime' "$LAB_OUT/ikev2d-gw-a.log" && lab_fail "a CHILD_SA reached its hard lifetime in ikev2d"
 
-  lab_wait_for 20 libreswan_s2s_settled "$old_in" "$old_out" "${5#*,}" ||
+  : >"$LAB_OUT/settle.log"
+  lab_wait_for 20 libreswan_s2s_settled_try "$old_in" "$old_out" "${5#*,}" ||
     lab_fail "no moment at rest after the rekeys within 20 s: last, $LIBRESWAN_UNSETTLED:
+$(cat "$LAB_OUT/settle.log")
 $(cat "$LAB_OUT/sas-gw-a.txt" "$LAB_OUT/sas-gw-b.txt"; ip -n gw-a -s xfrm state; ip -n gw-b -s xfrm state)"
+  lab_log "$(grep -c . "$LAB_OUT/settle.log") reads straddled a rekey: $(tr '\n' ';' <"$LAB_OUT/settle.log")"
   lab_log "after the rekeys: $LIBRESWAN_SETTLED; each kernel holds just that pair, pings cross on it; the first pair (ikev2d in $old_in out $old_out) is gone"
 
   if [ "$ROLE" = initiator ]; then
