@@ -7,8 +7,10 @@
 # counters move on both gateways, both daemons report the same SPIs and
 # algorithms, pluto's terminate clears both ends and both daemons exit
 # cleanly; with a wrong PSK, AUTHENTICATION_FAILED on both ends and nothing
-# installed. The results table goes to the output (and $LAB_OUT/results.md);
-# tests/interop/report puts it into docs/interop.md.
+# installed; then the CHILD_SA rekeyed under a continuous ping, by ikev2d
+# and by pluto, with the loss counted and its cause checked. The results
+# table goes to the output (and $LAB_OUT/results.md); tests/interop/report
+# puts it into docs/interop.md.
 #
 # Run it on the host; it boots a lab guest by itself and needs an UNSANITIZED
 # build tree with ikev2d and ikev2ctl built, and libreswan unpacked by
