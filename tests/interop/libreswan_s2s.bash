@@ -81,7 +81,7 @@ declare -A LIBRESWAN_SPELLING=(
 # gw-b. Lifetimes: rekey_time=, rand_time=, life_time= go to ikev2d's child
 # (swanctl's meaning), salifetime=, rekeymargin=, rekeyfuzz=, ikelifetime= to
 # pluto's connection (libreswan_write_config); left out, each daemon's
-# default (ikev2d: rekey after 1h; pluto: after about 7h50m).
+# default (ikev2d: rekey_time 1h; pluto: salifetime 8h, rekeymargin 9m).
 libreswan_s2s_configs() {
   local ike=$1 esp=$2 start=$3 psk=$4 remote=- arg child_extra="" pluto_extra=()
   shift 4
