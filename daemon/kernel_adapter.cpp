@@ -249,6 +249,16 @@ std::optional<child_usage> kernel_adapter::usage(ike::child_sa_id child) {
     return u;
 }
 
+std::vector<ike::inbound_usage> kernel_adapter::inbound_usage(const ike::query_child_usage& q) {
+    std::vector<ike::inbound_usage> out;
+    for (const auto child : q.children) {
+        const auto it = children_.find(child);
+        if (it == children_.end()) continue;
+        if (const auto in = kernel_.get_sa(it->second.in)) out.push_back({child, in->usage.bytes});
+    }
+    return out;
+}
+
 void kernel_adapter::clear() {
     sets_.clear();
     children_.clear();

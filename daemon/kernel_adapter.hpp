@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "daemon/config/config.hpp"
+#include "libike/engine/engine.hpp"
 #include "libike/engine/outputs.hpp"
 #include "libxfrm/kernel_backend.hpp"
 #include "libxfrm/ownership.hpp"
@@ -90,6 +91,12 @@ class kernel_adapter {
     /// Kernel counters of an installed CHILD_SA (outbound 0 while its SA is
     /// held back); nullopt when unknown or the kernel query fails.
     std::optional<child_usage> usage(ike::child_sa_id child);
+
+    /// The inbound byte counters of the CHILD_SAs `q` asks about, for the
+    /// engine's liveness decision (engine::on_child_usage): one GETSA each.
+    /// CHILD_SAs unknown here or whose SA the kernel cannot report are left
+    /// out (the engine then counts no traffic for them).
+    std::vector<ike::inbound_usage> inbound_usage(const ike::query_child_usage& q);
 
     /// Forgets all state (after flush_owned at shutdown).
     void clear();

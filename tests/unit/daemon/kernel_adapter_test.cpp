@@ -35,7 +35,11 @@ class fake_kernel final : public xfrm::kernel_backend {
         fail_at.clear();
         return out;
     }
+    std::vector<xfrm::sa_id> gets;
+    std::uint32_t missing_spi = 0;  ///< get_sa answers ESRCH for it
     std::expected<xfrm::sa_state, xfrm::kernel_error> get_sa(const xfrm::sa_id& id) override {
+        gets.push_back(id);
+        if (id.spi == missing_spi) return std::unexpected(xfrm::make_kernel_error(ESRCH, "get SA"));
         xfrm::sa_state s;
         s.spi = id.spi;
         s.usage.bytes = id.spi & 0xff;
@@ -278,6 +282,31 @@ TEST(kernel_adapter, usage_reads_both_sas) {
     EXPECT_EQ(u->bytes_in, 0x10u);
     EXPECT_EQ(u->bytes_out, 0x10u);  // spi_out 0xc0000110
     EXPECT_FALSE(a.usage(5));
+}
+
+// Liveness: one GETSA per CHILD_SA asked about, on its inbound SA only; a
+// CHILD_SA the adapter does not know, or whose SA the kernel cannot report,
+// is left out of the answer.
+TEST(kernel_adapter, inbound_usage_answers_a_liveness_query) {
+    fake_kernel k;
+    kernel_adapter a(k, default_ownership());
+    ASSERT_TRUE(a.install(child(4, 0xc0000010)));
+    ASSERT_TRUE(a.install(child(5, 0xc0000021)));
+    k.gets.clear();
+    const auto usage = a.inbound_usage(ike::query_child_usage{1, {4, 9, 5}});
+    ASSERT_EQ(usage.size(), 2u);
+    EXPECT_EQ(usage[0].child, 4u);
+    EXPECT_EQ(usage[0].bytes, 0x10u);  // the inbound SA's counter, not the outbound one
+    EXPECT_EQ(usage[1].child, 5u);
+    EXPECT_EQ(usage[1].bytes, 0x21u);
+    ASSERT_EQ(k.gets.size(), 2u);
+    EXPECT_EQ(k.gets[0].spi, 0xc0000010u);
+    EXPECT_EQ(k.gets[1].spi, 0xc0000021u);
+    k.missing_spi = 0xc0000021;  // e.g. the kernel's hard expire removed it
+    const auto partial = a.inbound_usage(ike::query_child_usage{1, {4, 5}});
+    ASSERT_EQ(partial.size(), 1u);
+    EXPECT_EQ(partial[0].child, 4u);
+    EXPECT_TRUE(a.inbound_usage(ike::query_child_usage{1, {}}).empty());
 }
 
 TEST(kernel_adapter, traps_keep_policies_and_map_acquires) {
