@@ -359,7 +359,8 @@ void event_loop::remove(const ike::remove_child_sa& req) {
 
 // Liveness: the engine asks whether ESP came in before it sends a check.
 void event_loop::answer_usage(const ike::query_child_usage& q) {
-    const auto usage = adapter_.inbound_usage(q);
+    const auto usage =
+        adapter_.inbound_usage(q, ike::clock::now(), std::chrono::system_clock::now());
     log(subsystem::ike)
         .debug("{} inbound bytes of {} of {} CHILD_SAs read for the liveness check", context(q.ike),
                usage.size(), q.children.size());

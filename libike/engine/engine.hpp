@@ -80,10 +80,14 @@ struct ike_sa_info {
     std::vector<child_sa_info> children;
 };
 
-/// The kernel's inbound byte counter of one CHILD_SA (query_child_usage).
+/// The kernel's inbound counters of one CHILD_SA (query_child_usage).
 struct inbound_usage {
     child_sa_id child = 0;
     std::uint64_t bytes = 0;
+    /// When the kernel last counted a packet on the inbound SA, on the
+    /// engine's clock (the kernel keeps whole seconds: up to 1 s early);
+    /// unset when unknown.
+    std::optional<time_point> last_used;
 };
 
 /// Why a call was refused (operator input, not the network).

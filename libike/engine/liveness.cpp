@@ -46,6 +46,15 @@ std::string seconds_text(duration d) {
     return std::to_string(ms / 1000) + "." + std::to_string(ms % 1000 / 100) + " s";
 }
 
+// When the traffic that grew a counter since `since` came: the kernel's
+// last-use time when it is credible (after `since`, less the second the
+// kernel rounds down; not in the future), else `now`.
+time_point traffic_time(const inbound_usage& u, time_point since, time_point now) {
+    if (!u.last_used || *u.last_used > now || *u.last_used + std::chrono::seconds(1) < since)
+        return now;
+    return *u.last_used;
+}
+
 const child_sa_config* configured_child(const ike_sa_config& conn, const std::string& name) {
     for (const auto& c : conn.children)
         if (conn.name + "/" + c.name == name) return &c;
@@ -92,15 +101,20 @@ void liveness_usage(ike_sa& sa, std::span<const inbound_usage> usage, engine_con
     auto& l = sa.liveness;
     if (!l.asked || sa.state() != ike_sa_state::established) return;
     l.asked.reset();
+    const time_point since = std::max(l.answered, sa.established_at);
+    l.answered = ctx.now;
     // A CHILD_SA not in the last answer (new, or rekeyed) started at 0 bytes.
-    bool grew = false;
+    std::optional<time_point> seen;
     for (const auto& u : usage) {
         const auto before = std::ranges::find(l.last, u.child, &inbound_usage::child);
-        grew = grew || u.bytes > (before == l.last.end() ? 0 : before->bytes);
+        if (u.bytes <= (before == l.last.end() ? 0 : before->bytes)) continue;
+        seen = std::max(seen.value_or(time_point{}), traffic_time(u, since, ctx.now));
     }
     l.last.assign(usage.begin(), usage.end());
-    if (grew) {
-        l.traffic_seen = ctx.now;
+    if (seen) {
+        // The next look comes dpd_delay after the traffic, not after this
+        // answer; if that is already past, at once (and then the check).
+        l.traffic_seen = std::max(l.traffic_seen, *seen);
         return;
     }
     send_check(sa, ctx);

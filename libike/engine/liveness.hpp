@@ -6,7 +6,10 @@
 // are seen by the task manager (last_inbound); ESP only the kernel sees, so
 // when the wait runs out the engine first asks the daemon for the inbound
 // byte counters of the IKE_SA's CHILD_SAs and compares them with the last
-// answer:
+// answer; a counter that grew proves ESP since then. When the kernel also
+// reports the SA's last use, the next look comes dpd_delay after that packet
+// rather than after the look (without it, a packet just after one look is
+// seen at the next, up to dpd_delay late):
 //
 //   waiting --dpd_delay without IKE or ESP--> asked --a counter grew--> waiting
 //      ^                                        |
@@ -38,8 +41,11 @@ struct engine_context;
 
 /// The liveness bookkeeping of one IKE_SA.
 struct liveness_state {
-    /// When a usage answer last showed inbound ESP (a counter grew).
+    /// When inbound ESP was last seen: the kernel's last-use time of an SA
+    /// whose counter grew, or the time of that answer.
     time_point traffic_seen{};
+    /// When the last usage answer came.
+    time_point answered{};
     /// Since when a query_child_usage is unanswered; unset when none is.
     std::optional<time_point> asked;
     /// The counters of the last answer, to compare the next one with.

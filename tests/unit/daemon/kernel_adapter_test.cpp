@@ -36,7 +36,8 @@ class fake_kernel final : public xfrm::kernel_backend {
         return out;
     }
     std::vector<xfrm::sa_id> gets;
-    std::uint32_t missing_spi = 0;  ///< get_sa answers ESRCH for it
+    std::uint32_t missing_spi = 0;                     ///< get_sa answers ESRCH for it
+    std::map<std::uint32_t, std::uint64_t> last_used;  ///< by SPI
     std::expected<xfrm::sa_state, xfrm::kernel_error> get_sa(const xfrm::sa_id& id) override {
         gets.push_back(id);
         if (id.spi == missing_spi) return std::unexpected(xfrm::make_kernel_error(ESRCH, "get SA"));
@@ -44,6 +45,7 @@ class fake_kernel final : public xfrm::kernel_backend {
         s.spi = id.spi;
         s.usage.bytes = id.spi & 0xff;
         s.usage.packets = 1;
+        if (auto it = last_used.find(id.spi); it != last_used.end()) s.last_used = it->second;
         return s;
     }
     std::expected<xfrm::policy_state, xfrm::kernel_error> get_policy(
@@ -293,20 +295,28 @@ TEST(kernel_adapter, inbound_usage_answers_a_liveness_query) {
     ASSERT_TRUE(a.install(child(4, 0xc0000010)));
     ASSERT_TRUE(a.install(child(5, 0xc0000021)));
     k.gets.clear();
-    const auto usage = a.inbound_usage(ike::query_child_usage{1, {4, 9, 5}});
+    const ike::time_point now{std::chrono::hours(100)};
+    const std::chrono::system_clock::time_point wall{std::chrono::seconds(1700000000)};
+    k.last_used[0xc0000010] = 1700000000 - 3;  // 3 s ago by the kernel's clock
+    k.last_used[0xc0000021] = 1700000000 + 1;  // a clock step: not in the future
+    const auto usage = a.inbound_usage(ike::query_child_usage{1, {4, 9, 5}}, now, wall);
     ASSERT_EQ(usage.size(), 2u);
     EXPECT_EQ(usage[0].child, 4u);
     EXPECT_EQ(usage[0].bytes, 0x10u);  // the inbound SA's counter, not the outbound one
     EXPECT_EQ(usage[1].child, 5u);
     EXPECT_EQ(usage[1].bytes, 0x21u);
+    EXPECT_EQ(usage[0].last_used, now - std::chrono::seconds(3));
+    EXPECT_EQ(usage[1].last_used, now);
     ASSERT_EQ(k.gets.size(), 2u);
     EXPECT_EQ(k.gets[0].spi, 0xc0000010u);
     EXPECT_EQ(k.gets[1].spi, 0xc0000021u);
     k.missing_spi = 0xc0000021;  // e.g. the kernel's hard expire removed it
-    const auto partial = a.inbound_usage(ike::query_child_usage{1, {4, 5}});
+    k.last_used.clear();         // a kernel that does not say
+    const auto partial = a.inbound_usage(ike::query_child_usage{1, {4, 5}}, now, wall);
     ASSERT_EQ(partial.size(), 1u);
     EXPECT_EQ(partial[0].child, 4u);
-    EXPECT_TRUE(a.inbound_usage(ike::query_child_usage{1, {}}).empty());
+    EXPECT_FALSE(partial[0].last_used);
+    EXPECT_TRUE(a.inbound_usage(ike::query_child_usage{1, {}}, now, wall).empty());
 }
 
 TEST(kernel_adapter, traps_keep_policies_and_map_acquires) {

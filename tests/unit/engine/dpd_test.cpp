@@ -138,6 +138,36 @@ TEST_F(dpd, an_ike_message_from_the_peer_postpones_the_look) {
     EXPECT_EQ(A().eng.next_deadline(), up + 20s + delay);
 }
 
+// The kernel's last-use time places the traffic: the next look comes
+// dpd_delay after it, not after the answer. A time from before the previous
+// answer is not credible (the counter grew since): the answer's time counts.
+TEST_F(dpd, the_next_look_follows_the_kernels_last_use_time) {
+    start_with(peer_dead_action::clear);
+    A().inbound_bytes[child] = 1500;
+    A().inbound_last_used[child] = up + 5s;
+    net->advance(delay);  // look at up + 30 s
+    EXPECT_EQ(A().eng.next_deadline(), up + 35s);
+    A().inbound_bytes[child] = 3000;
+    A().inbound_last_used[child] = up + 20s;
+    net->advance(5s);  // look at up + 35 s
+    EXPECT_EQ(A().eng.next_deadline(), up + 65s);
+    EXPECT_EQ(informational_requests(A()), 0u);
+    net->advance(30s);  // look at up + 65 s: no growth
+    EXPECT_EQ(informational_requests(A()), 1u);
+    EXPECT_EQ(A().usage_queries.size(), 3u);
+}
+
+// Traffic that ended dpd_delay ago (by the kernel's clock) gets no second
+// wait: the next look comes at once, finds no growth and sends the check.
+TEST_F(dpd, traffic_that_ended_dpd_delay_ago_is_looked_at_again_at_once) {
+    start_with(peer_dead_action::clear);
+    A().inbound_bytes[child] = 1500;
+    A().inbound_last_used[child] = up;
+    net->advance(delay);
+    EXPECT_EQ(A().usage_queries.size(), 2u);
+    EXPECT_EQ(informational_requests(A()), 1u);
+}
+
 // No answer to the query (a daemon that cannot read the kernel): the check
 // goes out dpd_delay later instead of never.
 TEST_F(dpd, an_unanswered_query_falls_back_to_the_check) {
@@ -155,7 +185,7 @@ TEST_F(dpd, an_unanswered_query_falls_back_to_the_check) {
 TEST_F(dpd, a_usage_answer_nobody_asked_for_is_ignored) {
     start_with(peer_dead_action::clear);
     const ike_sa_id sa = A().installs[0].ike;
-    const std::vector<inbound_usage> unchanged{{child, 0}};
+    const std::vector<inbound_usage> unchanged{{child, 0, std::nullopt}};
     A().eng.on_child_usage(net->now, sa, unchanged);  // not asked: no check
     EXPECT_FALSE(A().eng.poll_output());
     EXPECT_EQ(A().eng.next_deadline(), up + delay);
