@@ -300,6 +300,29 @@ TEST_F(dpd, a_responder_restarts_to_the_peer_it_knew) {
     EXPECT_EQ(sas[0].state, "connecting");
 }
 
+// A responder-only connection cannot be trapped: the ACQUIRE would have no
+// address to initiate to. The child is cleared, and the log says why.
+TEST_F(dpd, trap_without_remote_addrs_clears_and_says_why) {
+    b_spec.remote_addr.clear();
+    start();
+    auto b = make_config(b_spec);
+    b->dpd_delay = delay;
+    b->children[0].dpd_action = peer_dead_action::trap;
+    B().eng.set_connections({b});
+    bool drop = false;
+    net->hook = [&](in_flight&) { return drop ? verdict::drop : verdict::deliver; };
+    initiate();
+    expect_up();
+    drop = true;
+    net->advance(delay + 7104ms);
+    EXPECT_NE(failed_reason(B()).find("dpd_action=trap for site/net needs remote_addrs to "
+                                      "initiate to: cleared"),
+              std::string::npos)
+        << failed_reason(B());
+    EXPECT_TRUE(B().traps.empty());
+    EXPECT_TRUE(B().eng.list_sas().empty());
+}
+
 // A give-up before the IKE_SA is established is no death of an established
 // peer: the IKE_SA fails and no dpd_action follows.
 TEST_F(dpd, a_give_up_while_connecting_starts_no_action) {
