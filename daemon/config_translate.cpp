@@ -162,6 +162,17 @@ std::expected<ike::child_sa_config, std::string> translate_child(
     out.rekey_bytes = child.rekey_bytes, out.life_bytes = child.life_bytes;
     out.rekey_packets = child.rekey_packets, out.life_packets = child.life_packets;
     out.replay_window = child.replay_window;
+    switch (child.dpd_action) {
+        case config::peer_dead_action::clear:
+            out.dpd_action = ike::peer_dead_action::clear;
+            break;
+        case config::peer_dead_action::trap:
+            out.dpd_action = ike::peer_dead_action::trap;
+            break;
+        case config::peer_dead_action::restart:
+            out.dpd_action = ike::peer_dead_action::restart;
+            break;
+    }
     return out;
 }
 

@@ -26,6 +26,9 @@ ike::engine_settings settings_for(const config::config& cfg) {
     ike::engine_settings s;
     s.natt_port = cfg.daemon.natt_port;
     s.fragment_size = cfg.daemon.fragment_size;
+    s.retransmit_timeout = cfg.daemon.retransmit_timeout;
+    s.retransmit_base = cfg.daemon.retransmit_base;
+    s.retransmit_tries = cfg.daemon.retransmit_tries;
     return s;
 }
 
@@ -266,6 +269,8 @@ void event_loop::carry_out(ike::output out) {
             if constexpr (std::is_same_v<T, ike::install_child_sa>) install(o);
             if constexpr (std::is_same_v<T, ike::install_outbound_sa>) install_outbound(o);
             if constexpr (std::is_same_v<T, ike::remove_child_sa>) remove(o);
+            if constexpr (std::is_same_v<T, ike::query_child_usage>) answer_usage(o);
+            if constexpr (std::is_same_v<T, ike::install_trap>) trap_dead_peer(o);
             if constexpr (std::is_same_v<T, ike::sa_event>) {
                 log_event(o);
                 waiters_.on_event(o);
@@ -350,6 +355,31 @@ void event_loop::remove(const ike::remove_child_sa& req) {
     log(subsystem::chd)
         .info("{} CHILD_SA #{} removed, SPIs {:08x}_i {:08x}_o", context(req.ike), req.child,
               req.spi_in, req.spi_out);
+}
+
+// Liveness: the engine asks whether ESP came in before it sends a check.
+void event_loop::answer_usage(const ike::query_child_usage& q) {
+    const auto usage =
+        adapter_.inbound_usage(q, ike::clock::now(), std::chrono::system_clock::now());
+    log(subsystem::ike)
+        .debug("{} inbound bytes of {} of {} CHILD_SAs read for the liveness check", context(q.ike),
+               usage.size(), q.children.size());
+    engine_->on_child_usage(ike::clock::now(), q.ike, usage);
+}
+
+// dpd_action trap: the dead peer's CHILD_SA becomes a trap, as with
+// start_action trap, so that the next packet brings it back.
+void event_loop::trap_dead_peer(const ike::install_trap& t) {
+    const trap_spec trap{t.connection, t.child, t.local, t.remote, t.local_ts, t.remote_ts, t.mode};
+    if (auto ok = adapter_.install_trap(trap); !ok) {
+        log(subsystem::knl)
+            .error("{} {}/{}: installing trap policies (dpd_action trap) failed: {}",
+                   context(t.ike), t.connection, t.child, ok.error());
+        return;
+    }
+    log(subsystem::knl)
+        .info("{} {}/{}: trap policies installed (dpd_action trap)", context(t.ike), t.connection,
+              t.child);
 }
 
 void event_loop::log_event(const ike::sa_event& ev) {
@@ -607,6 +637,9 @@ nlohmann::json event_loop::status() const {
           {"dropped_unknown_spi", c.dropped_unknown_spi},
           {"dropped_integrity", c.dropped_integrity},
           {"retransmits", c.retransmits},
+          {"usage_queries", c.usage_queries},
+          {"liveness_checks", c.liveness_checks},
+          {"dead_peers", c.dead_peers},
           {"fragments_sent", c.fragments_sent},
           {"fragments_received", c.fragments_received},
           {"fragmented_messages_reassembled", c.reassembled},

@@ -107,6 +107,8 @@ class event_loop {
     void install(const ike::install_child_sa& req);
     void install_outbound(const ike::install_outbound_sa& req);
     void remove(const ike::remove_child_sa& req);
+    void answer_usage(const ike::query_child_usage& q);
+    void trap_dead_peer(const ike::install_trap& t);
     void log_event(const ike::sa_event& ev);
     std::string context(ike::ike_sa_id id);
     udp_socket* socket_for(const ike::socket_address& local);

@@ -1,5 +1,6 @@
 #include "daemon/kernel_adapter.hpp"
 
+#include <algorithm>
 #include <cerrno>
 
 #include "daemon/address_conv.hpp"
@@ -247,6 +248,26 @@ std::optional<child_usage> kernel_adapter::usage(ike::child_sa_id child) {
     if (!out) return std::nullopt;
     u.bytes_out = out->usage.bytes, u.packets_out = out->usage.packets;
     return u;
+}
+
+std::vector<ike::inbound_usage> kernel_adapter::inbound_usage(
+    const ike::query_child_usage& q, ike::time_point now,
+    std::chrono::system_clock::time_point wall_now) {
+    std::vector<ike::inbound_usage> out;
+    for (const auto child : q.children) {
+        const auto it = children_.find(child);
+        if (it == children_.end()) continue;
+        const auto in = kernel_.get_sa(it->second.in);
+        if (!in) continue;
+        ike::inbound_usage u{child, in->usage.bytes, std::nullopt};
+        if (in->last_used != 0) {
+            const std::chrono::system_clock::time_point used{std::chrono::seconds(in->last_used)};
+            const auto ago = std::max(wall_now - used, std::chrono::system_clock::duration::zero());
+            u.last_used = now - std::chrono::duration_cast<ike::duration>(ago);
+        }
+        out.push_back(u);
+    }
+    return out;
 }
 
 void kernel_adapter::clear() {

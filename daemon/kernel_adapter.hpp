@@ -4,6 +4,7 @@
 // shared by rekeyed CHILD_SAs and trap policies), the SAs of each CHILD_SA
 // (for usage counters and removal) and which policies are still needed.
 // Works on any xfrm::kernel_backend, so tests pass a recording fake.
+#include <chrono>
 #include <cstdint>
 #include <expected>
 #include <map>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "daemon/config/config.hpp"
+#include "libike/engine/engine.hpp"
 #include "libike/engine/outputs.hpp"
 #include "libxfrm/kernel_backend.hpp"
 #include "libxfrm/ownership.hpp"
@@ -90,6 +92,15 @@ class kernel_adapter {
     /// Kernel counters of an installed CHILD_SA (outbound 0 while its SA is
     /// held back); nullopt when unknown or the kernel query fails.
     std::optional<child_usage> usage(ike::child_sa_id child);
+
+    /// The inbound byte counters of the CHILD_SAs `q` asks about, for the
+    /// engine's liveness decision (engine::on_child_usage): one GETSA each,
+    /// with the kernel's last-use time moved from `wall_now` (the kernel's
+    /// clock) onto `now` (the engine's). CHILD_SAs unknown here or whose SA
+    /// the kernel cannot report are left out (no traffic counts for them).
+    std::vector<ike::inbound_usage> inbound_usage(const ike::query_child_usage& q,
+                                                  ike::time_point now,
+                                                  std::chrono::system_clock::time_point wall_now);
 
     /// Forgets all state (after flush_owned at shutdown).
     void clear();

@@ -25,6 +25,8 @@ std::size_t min_payload(std::uint16_t type) {
             return sizeof(std::uint32_t);
         case XFRMA_LTIME_VAL:
             return sizeof(xfrm_lifetime_cur);
+        case XFRMA_LASTUSED:
+            return sizeof(std::uint64_t);
         case XFRMA_REPLAY_VAL:
             return sizeof(xfrm_replay_state);
         case XFRMA_REPLAY_ESN_VAL:

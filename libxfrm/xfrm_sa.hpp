@@ -110,6 +110,10 @@ struct sa_state {
     selector sel;
     lifetime_limits lifetime;
     xfrm::usage usage;
+    /// XFRMA_LASTUSED: when the kernel last counted a packet on this SA
+    /// (seconds since the epoch; Linux updates it on input and output);
+    /// 0 when the kernel did not say.
+    std::uint64_t last_used = 0;
     std::uint32_t replay_window = 0;  ///< from XFRMA_REPLAY_ESN_VAL if present
     std::uint8_t flags = 0;           ///< XFRM_STATE_*
     std::string aead_name;

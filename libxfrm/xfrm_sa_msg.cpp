@@ -224,6 +224,7 @@ sa_state sa_from_kernel(const xfrm_usersa_info& info, const attr_table& attrs) {
     st.usage = from_kernel(info.curlft);
     if (const nlattr* a = attrs[XFRMA_LTIME_VAL])
         st.usage = from_kernel(attr_as<xfrm_lifetime_cur>(a));
+    if (const nlattr* a = attrs[XFRMA_LASTUSED]) st.last_used = attr_as<std::uint64_t>(a);
     st.replay_window = info.replay_window;
     if (const nlattr* a = attrs[XFRMA_REPLAY_ESN_VAL])
         st.replay_window = attr_as<xfrm_replay_state_esn>(a).replay_window;

@@ -53,6 +53,14 @@ struct daemon_config {
     /// before it goes out in RFC 7383 fragments (charon.fragment_size), when
     /// the connection and the peer allow fragmentation. 256..65535.
     std::uint32_t fragment_size = 1280;
+    /// daemon.retransmit_timeout, retransmit_base, retransmit_tries (charon's
+    /// settings of the same names): the n-th retransmission of a request goes
+    /// out timeout * base^(n-1) after the previous send; one more such wait
+    /// after the last, the exchange gives up, and on an established IKE_SA the
+    /// peer is declared dead (dpd_action). 4 s, 1.8, 5 tries: ~165 s.
+    std::chrono::milliseconds retransmit_timeout{4000};  ///< 0.1 s .. 1 h
+    double retransmit_base = 1.8;                        ///< 1 .. 10
+    std::uint32_t retransmit_tries = 5;                  ///< 0 .. 100
 };
 
 // ---- secrets ----------------------------------------------------------------

@@ -8,6 +8,7 @@
 
 #include "daemon/config/config_validation.hpp"
 #include "daemon/config/connection_loader.hpp"
+#include "daemon/config/decimal.hpp"
 #include "daemon/config/duration.hpp"
 #include "daemon/config/psk.hpp"
 #include "daemon/config/yaml_reader.hpp"
@@ -17,8 +18,10 @@ namespace ikev2d::config {
 namespace {
 
 constexpr std::string_view top_keys[] = {"daemon", "secrets", "connections"};
-constexpr std::string_view daemon_keys[] = {"listen",      "ports",         "control_socket", "log",
-                                            "reqid_range", "nat_keepalive", "fragment_size"};
+constexpr std::string_view daemon_keys[] = {
+    "listen",          "ports",           "control_socket", "log",
+    "reqid_range",     "nat_keepalive",   "fragment_size",  "retransmit_timeout",
+    "retransmit_base", "retransmit_tries"};
 constexpr std::string_view port_keys[] = {"ike", "natt"};
 constexpr std::string_view secret_keys[] = {"ids", "psk", "psk_file"};
 // charon's logging subsystems, plus "default".
@@ -128,6 +131,36 @@ void load_reqid_range(const schema_map& daemon, daemon_config& out) {
     out.reqid_max = *max;
 }
 
+// daemon.retransmit_*: bounded so that a typo cannot make a peer's death go
+// unnoticed for days, or retransmissions flood it.
+void load_retransmit(const schema_map& daemon, daemon_config& out) {
+    auto& diag = daemon.diag();
+    if (auto s = daemon.get_scalar("retransmit_timeout")) {
+        if (auto v = parse_value(diag, *s, parse_decimal_seconds)) {
+            if (*v < std::chrono::milliseconds(100) || *v > std::chrono::hours(1)) {
+                diag.error(*s, "retransmit_timeout must be between 0.1 and 3600 seconds");
+            } else {
+                out.retransmit_timeout = *v;
+            }
+        }
+    }
+    if (auto s = daemon.get_scalar("retransmit_base")) {
+        if (auto v = parse_value(diag, *s, parse_decimal)) {
+            if (*v < 1.0 || *v > 10.0) {
+                diag.error(*s,
+                           "retransmit_base must be between 1 (equal waits) and 10; charon's "
+                           "default is 1.8");
+            } else {
+                out.retransmit_base = *v;
+            }
+        }
+    }
+    if (auto s = daemon.get_scalar("retransmit_tries")) {
+        if (auto v = parse_integer(diag, *s, 0, 100))
+            out.retransmit_tries = static_cast<std::uint32_t>(*v);
+    }
+}
+
 daemon_config load_daemon(diagnostics& diag, const located_node& node) {
     schema_map m(diag, node, daemon_keys);
     daemon_config out;
@@ -149,6 +182,7 @@ daemon_config load_daemon(diagnostics& diag, const located_node& node) {
         if (auto v = parse_integer(diag, *s, 256, 65535))
             out.fragment_size = static_cast<std::uint32_t>(*v);
     }
+    load_retransmit(m, out);
     return out;
 }
 

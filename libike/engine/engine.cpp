@@ -16,6 +16,7 @@
 #include "libike/engine/connection_index.hpp"
 #include "libike/engine/deadline_index.hpp"
 #include "libike/engine/ike_sa.hpp"
+#include "libike/engine/liveness.hpp"
 #include "libike/engine/peer_index.hpp"
 #include "libike/proposal/proposal_string.hpp"
 #include "libike/sa/identity.hpp"
@@ -23,7 +24,6 @@
 #include "libike/tasks/child_delete.hpp"
 #include "libike/tasks/ike_auth.hpp"
 #include "libike/tasks/ike_delete.hpp"
-#include "libike/tasks/ike_dpd.hpp"
 #include "libike/tasks/ike_init.hpp"
 #include "libike/tasks/ike_natd.hpp"
 
@@ -262,31 +262,69 @@ class engine::impl {
         for (ike_sa* sa : due) {
             ++stats_.timer_visits;
             const std::uint64_t spi = sa->our_spi();
-            expire(*sa, ctx);
+            auto dead = expire(*sa, ctx);
             settle(spi);
+            if (dead) after_death(*dead, ctx);
         }
     }
 
-    // Half-open expiry, retransmission or give-up, and a liveness check,
-    // whichever is due.
-    void expire(ike_sa& sa, engine_context& ctx) {
+    // Half-open expiry, retransmission or give-up, and liveness, whichever
+    // is due. A peer found dead comes back as the plan for what follows.
+    std::optional<dead_peer_plan> expire(ike_sa& sa, engine_context& ctx) {
         if (sa.state() == ike_sa_state::connecting && !sa.initiator &&
             ctx.now >= sa.created + settings_.half_open_timeout) {
             sa.fail(ctx, "half-open IKE_SA timed out", false);
-            return;
+            return std::nullopt;
         }
-        sa.tasks.on_timer(ctx);
-        if (auto d = dpd_due(sa); d && ctx.now >= *d && !sa.tasks.has_queued(task_kind::ike_dpd)) {
-            sa.tasks.queue(std::make_unique<ike_dpd>(sa, true));
-            sa.tasks.initiate(ctx);
-        }
+        if (auto g = sa.tasks.on_timer(ctx)) return gave_up(sa, *g, ctx);
+        liveness_expired(sa, ctx);
+        return std::nullopt;
     }
 
-    std::optional<time_point> dpd_due(const ike_sa& sa) const {
-        if (sa.state() != ike_sa_state::established || sa.config->dpd_delay.count() <= 0 ||
-            !sa.tasks.idle())
+    // §2.4: a request on an established IKE_SA that is never answered means
+    // the peer is dead. The IKE_SA and its CHILD_SAs go; dpd_action traps
+    // are queued for the daemon now, a restart once the dead IKE_SA is filed
+    // away (after_death), so that the new one carries INITIAL_CONTACT.
+    std::optional<dead_peer_plan> gave_up(ike_sa& sa, const give_up& g, engine_context& ctx) {
+        if (sa.state() != ike_sa_state::established) {
+            sa.fail(ctx, give_up_reason(sa, g, nullptr));
             return std::nullopt;
-        return std::max(sa.tasks.last_inbound(), sa.established_at) + sa.config->dpd_delay;
+        }
+        ++stats_.dead_peers;
+        auto plan = plan_for_dead_peer(sa, connections_);
+        sa.fail(ctx, give_up_reason(sa, g, &plan));
+        for (const auto& t : plan.traps) out_.emplace_back(t);
+        return plan;
+    }
+
+    // dpd_action restart: the children again at once, on a new IKE_SA to the
+    // dead peer's address (a responder too, which knows it only from there).
+    void after_death(const dead_peer_plan& plan, engine_context& ctx) {
+        if (plan.restart.empty()) return;
+        const ike_sa_id id = start(plan.config, plan.restart, plan.remote.ip, plan.local.ip, ctx);
+        if (auto* sa = find(id))
+            sa->emit(ctx, sa_event::kind::notice, 0,
+                     "re-initiating to " + to_string(plan.remote.ip) +
+                         " after the peer was declared dead (dpd_action restart)");
+    }
+
+    // A new IKE_SA as initiator from `local` to `peer` for `children`: the
+    // first rides in IKE_AUTH, the others follow by CREATE_CHILD_SA.
+    ike_sa_id start(const std::shared_ptr<const ike_sa_config>& cfg,
+                    const std::vector<const child_sa_config*>& children, const ip_addr& peer,
+                    const ip_addr& local, engine_context& ctx) {
+        auto& sa = create(true, cfg, ctx.now);
+        sa.local = socket_address{local, 500};
+        sa.remote = socket_address{peer, cfg->remote_port};
+        sa.send_initial_contact = !has_other_sa(sa);
+        sa.tasks.queue(std::make_unique<ike_init>(sa, true));
+        sa.tasks.queue(std::make_unique<ike_natd>(sa, true));
+        sa.tasks.queue(std::make_unique<ike_auth>(sa, true));
+        for (const auto* c : children) sa.tasks.queue(std::make_unique<child_create>(sa, true, c));
+        sa.tasks.initiate(ctx);
+        const ike_sa_id id = sa.id;
+        settle(sa.our_spi());
+        return id;
     }
 
     // When on_timer must next look at `sa`: the earliest of its
@@ -298,7 +336,7 @@ class engine::impl {
         };
         if (sa.state() == ike_sa_state::gone) return best;
         consider(sa.tasks.deadline());
-        consider(dpd_due(sa));
+        consider(liveness_due(sa));
         if (sa.state() == ike_sa_state::connecting && !sa.initiator)
             consider(sa.created + settings_.half_open_timeout);
         return best;
@@ -403,28 +441,16 @@ std::expected<ike_sa_id, engine_error> engine::initiate(time_point now, std::str
     if (cfg->remote_addrs.empty())
         return std::unexpected(
             engine_error{"connection '" + cfg->name + "' has no remote address to initiate to"});
-    auto& sa = impl_->create(true, cfg, now);
     const ip_addr& peer = cfg->remote_addrs.front();
     // Our address: the first configured one of the peer's family; without
     // one the unspecified address, which the daemon replaces by its route.
-    sa.local.ip = ip_addr{peer.ipv6, {}};
+    ip_addr local{peer.ipv6, {}};
     for (const auto& a : cfg->local_addrs)
         if (a.ipv6 == peer.ipv6) {
-            sa.local.ip = a;
+            local = a;
             break;
         }
-    sa.local.port = 500;
-    sa.remote = socket_address{peer, cfg->remote_port};
-    sa.send_initial_contact = !impl_->has_other_sa(sa);
-    sa.tasks.queue(std::make_unique<ike_init>(sa, true));
-    sa.tasks.queue(std::make_unique<ike_natd>(sa, true));
-    sa.tasks.queue(std::make_unique<ike_auth>(sa, true));
-    // The first child rides in IKE_AUTH, the others follow by CREATE_CHILD_SA.
-    for (const auto* c : children) sa.tasks.queue(std::make_unique<child_create>(sa, true, c));
-    sa.tasks.initiate(ctx);
-    const ike_sa_id id = sa.id;
-    impl_->settle(sa.our_spi());
-    return id;
+    return impl_->start(cfg, children, peer, local, ctx);
 }
 
 std::expected<void, engine_error> engine::terminate(time_point now, ike_sa_id id) {
@@ -508,6 +534,14 @@ void engine::on_child_expire(time_point now, child_sa_id child, bool hard) {
         }
     }
     sa->tasks.initiate(ctx);
+    impl_->settle(sa->our_spi());
+}
+
+void engine::on_child_usage(time_point now, ike_sa_id id, std::span<const inbound_usage> usage) {
+    auto* sa = impl_->find(id);
+    if (!sa) return;
+    auto ctx = impl_->context(now);
+    liveness_usage(*sa, usage, ctx);
     impl_->settle(sa->our_spi());
 }
 

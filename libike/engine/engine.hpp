@@ -11,6 +11,7 @@
 //   operator/trap     ------->  initiate(now, connection)
 //   kernel answered   ------->  on_kernel_result(now, child, ok, error)
 //   kernel EXPIRE     ------->  on_child_expire(now, child, hard)
+//   usage counters    ------->  on_child_usage(now, sa, usage)   (answers query_child_usage)
 //                     <-------  poll_output(): send_datagram / install_child_sa / ...
 //                     <-------  next_deadline(): arm one timer for it
 #include <chrono>
@@ -79,6 +80,16 @@ struct ike_sa_info {
     std::vector<child_sa_info> children;
 };
 
+/// The kernel's inbound counters of one CHILD_SA (query_child_usage).
+struct inbound_usage {
+    child_sa_id child = 0;
+    std::uint64_t bytes = 0;
+    /// When the kernel last counted a packet on the inbound SA, on the
+    /// engine's clock (the kernel keeps whole seconds: up to 1 s early);
+    /// unset when unknown.
+    std::optional<time_point> last_used;
+};
+
 /// Why a call was refused (operator input, not the network).
 struct engine_error {
     std::string message;
@@ -132,6 +143,12 @@ class engine {
     /// peer. Unknown children are ignored (e.g. one removed meanwhile).
     void on_child_expire(time_point now, child_sa_id child, bool hard);
 
+    /// The answer to query_child_usage for IKE_SA `sa`: when a counter grew
+    /// since the last answer, ESP from the peer proves it alive and the next
+    /// look comes dpd_delay from now; otherwise a liveness check goes out.
+    /// An answer for an IKE_SA that is gone or did not ask is ignored.
+    void on_child_usage(time_point now, ike_sa_id sa, std::span<const inbound_usage> usage);
+
     /// Next output to carry out, or nullopt when there is none.
     std::optional<output> poll_output();
 
@@ -153,6 +170,9 @@ class engine {
         /// IKE_SAs on_timer has looked at: only those whose deadline had
         /// come, never a walk over all (tests check the count, not the time).
         std::uint64_t timer_visits = 0;
+        /// Liveness (RFC 7296 §2.4): usage queries asked, liveness checks
+        /// sent, peers declared dead (an exchange gave up).
+        std::uint64_t usage_queries = 0, liveness_checks = 0, dead_peers = 0;
     };
     const stats& counters() const;
 

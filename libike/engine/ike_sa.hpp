@@ -29,6 +29,7 @@
 #include "libike/crypto/sk_cipher.hpp"
 #include "libike/engine/engine.hpp"
 #include "libike/engine/fragment_reassembly.hpp"
+#include "libike/engine/liveness.hpp"
 #include "libike/engine/outputs.hpp"
 #include "libike/engine/sa_config.hpp"
 #include "libike/engine/task_manager.hpp"
@@ -146,6 +147,7 @@ class ike_sa {
     void erase_child(engine_context& ctx, std::vector<child_sa>::const_iterator it);
 
     task_manager tasks;
+    liveness_state liveness;  ///< liveness.hpp
 
     /// Derives SKEYSEED and the SK_* keys from the negotiated IKE proposal.
     /// Errors: a plain-words reason (unsupported algorithm, backend failure).

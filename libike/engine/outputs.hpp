@@ -81,6 +81,29 @@ struct remove_child_sa {
     socket_address local, remote;
 };
 
+/// Liveness (RFC 7296 §2.4): dpd_delay passed without an IKE message from the
+/// peer; before a liveness check goes out the engine asks whether ESP came in
+/// meanwhile. The daemon reads the kernel's inbound byte counters of these
+/// CHILD_SAs and answers at once with engine::on_child_usage (leaving out a
+/// CHILD_SA it cannot read; an empty answer when it can read none).
+struct query_child_usage {
+    ike_sa_id ike = 0;
+    std::vector<child_sa_id> children;
+};
+
+/// The peer of IKE_SA `ike` was declared dead and its CHILD_SA `connection`/
+/// `child` has dpd_action trap: install trap policies for it (as for
+/// start_action trap) so that the next packet re-initiates it. Selectors as
+/// configured (empty: the address of that side); endpoints those the dead
+/// IKE_SA used.
+struct install_trap {
+    ike_sa_id ike = 0;
+    std::string connection, child;
+    ip_addr local, remote;
+    std::vector<ts_range> local_ts, remote_ts;
+    ipsec_mode mode = ipsec_mode::tunnel;
+};
+
 /// A state change operators and ikev2ctl care about.
 struct sa_event {
     enum class kind : std::uint8_t {
@@ -102,7 +125,7 @@ struct sa_event {
     socket_address remote;   ///< the peer, for log context
 };
 
-using output =
-    std::variant<send_datagram, install_child_sa, install_outbound_sa, remove_child_sa, sa_event>;
+using output = std::variant<send_datagram, install_child_sa, install_outbound_sa, remove_child_sa,
+                            sa_event, query_child_usage, install_trap>;
 
 }  // namespace ike

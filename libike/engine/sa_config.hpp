@@ -27,6 +27,11 @@ enum class auth_kind : std::uint8_t { psk };  ///< certificates and EAP come lat
 /// what we send; no: neither (fragments are dropped).
 enum class fragmentation_policy : std::uint8_t { yes, accept, no };
 
+/// dpd_action: what follows when the peer is declared dead (no answer to a
+/// request after every retransmission): clear: nothing; trap: trap policies
+/// that re-initiate on traffic; restart: re-initiate at once.
+enum class peer_dead_action : std::uint8_t { clear, trap, restart };
+
 struct child_sa_config {
     std::string name;
     std::vector<ts_range> local_ts;   ///< empty: the local IKE address (charon's "dynamic")
@@ -40,6 +45,7 @@ struct child_sa_config {
     duration rand_time = std::chrono::minutes(6);
     std::uint64_t rekey_bytes = 0, life_bytes = 0, rekey_packets = 0, life_packets = 0;
     std::uint32_t replay_window = 32;
+    peer_dead_action dpd_action = peer_dead_action::clear;
 };
 
 struct ike_sa_config {

@@ -199,6 +199,7 @@ void task_manager::send_request(engine_context& ctx) {
     if (active_exchange_ == exchange_type::ike_sa_init) sa_.init_request = datagrams->front();
     last_request_ = std::move(*datagrams);
     retransmits_ = 0;
+    first_sent_at_ = ctx.now;
     retransmit_at_ = ctx.now + ctx.settings.retransmit_timeout;
     send_all(last_request_, sa_.local, sa_.remote, ctx);
 }
@@ -206,23 +207,25 @@ void task_manager::send_request(engine_context& ctx) {
 // Retransmission (§2.1): waits of timeout * base^n after the original and
 // each of `retransmit_tries` retransmissions, then give up (charon's
 // schedule: 4 s, 1.8, 5 tries ≈ 165 s).
-void task_manager::on_timer(engine_context& ctx) {
-    if (!retransmit_at_ || ctx.now < *retransmit_at_) return;
+std::optional<give_up> task_manager::on_timer(engine_context& ctx) {
+    if (!retransmit_at_ || ctx.now < *retransmit_at_) return std::nullopt;
     if (retransmits_ >= ctx.settings.retransmit_tries) {
+        give_up g{active_exchange_, active_.empty() ? task_kind::ike_dpd : active_.front()->kind(),
+                  retransmits_, std::chrono::duration_cast<duration>(ctx.now - first_sent_at_)};
         retransmit_at_.reset();
         active_.clear();
         queued_.clear();
-        sa_.fail(ctx, "peer not responding: no answer to " + std::string(name(active_exchange_)) +
-                          " request after " + std::to_string(retransmits_) + " retransmissions");
-        return;
+        return g;
     }
     ++retransmits_;
     ++ctx.stats.retransmits;
-    auto wait = std::chrono::duration_cast<duration>(
-        ctx.settings.retransmit_timeout * std::pow(ctx.settings.retransmit_base, retransmits_));
+    // Rounded, not truncated: 1 s * 1.4 is 1399.99... ms in binary.
+    auto wait = std::chrono::round<duration>(ctx.settings.retransmit_timeout *
+                                             std::pow(ctx.settings.retransmit_base, retransmits_));
     retransmit_at_ = ctx.now + wait;
     // RFC 7383 §2.6.1: every fragment again.
     send_all(last_request_, sa_.local, sa_.remote, ctx);
+    return std::nullopt;
 }
 
 void task_manager::receive(const message& m, bytes_view raw, const socket_address& to,

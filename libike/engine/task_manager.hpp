@@ -31,6 +31,14 @@ namespace ike {
 class ike_sa;
 struct engine_context;
 
+/// A request of ours that got no answer after every retransmission.
+struct give_up {
+    exchange_type exchange{};
+    task_kind kind{};  ///< the request's first task: what it was for
+    unsigned retransmits = 0;
+    duration waited{};  ///< from its first transmission to giving up
+};
+
 class task_manager {
   public:
     explicit task_manager(ike_sa& sa) : sa_(sa) {}
@@ -49,8 +57,9 @@ class task_manager {
     void receive(const message& m, bytes_view raw, const socket_address& to,
                  const socket_address& from, engine_context& ctx);
 
-    /// Retransmission or give-up when due.
-    void on_timer(engine_context& ctx);
+    /// Retransmission when due. When the last wait ran out, every task is
+    /// dropped and what gave up is returned: the caller fails the IKE_SA.
+    std::optional<give_up> on_timer(engine_context& ctx);
 
     /// When on_timer must run next for this SA's exchange slot.
     std::optional<time_point> deadline() const { return retransmit_at_; }
@@ -96,6 +105,7 @@ class task_manager {
     std::vector<bytes> last_request_;  ///< encoded (maybe fragments), for retransmission
     unsigned retransmits_ = 0;
     std::optional<time_point> retransmit_at_;
+    time_point first_sent_at_{};  ///< of last_request_
 
     std::optional<std::vector<bytes>> last_response_;  ///< answer to expected_peer_id_ - 1
     fragment_reassembly request_fragments_, response_fragments_;

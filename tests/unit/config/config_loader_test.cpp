@@ -604,6 +604,71 @@ TEST(config_loader, nat_keepalive_rejected_values) {
     }
 }
 
+// ---- daemon.retransmit_* --------------------------------------------------
+
+TEST(config_loader, retransmit_defaults_are_charons) {
+    const config cfg = load_ok(with_daemon_line("ports: {ike: 500}"));
+    EXPECT_EQ(cfg.daemon.retransmit_timeout, std::chrono::milliseconds(4000));
+    EXPECT_EQ(cfg.daemon.retransmit_base, 1.8);
+    EXPECT_EQ(cfg.daemon.retransmit_tries, 5u);
+}
+
+TEST(config_loader, retransmit_accepted_values) {
+    const std::pair<std::string_view, std::chrono::milliseconds> timeouts[] = {
+        {"retransmit_timeout: 1", std::chrono::milliseconds(1000)},
+        {"retransmit_timeout: 1.5", std::chrono::milliseconds(1500)},
+        {"retransmit_timeout: 0.25s", std::chrono::milliseconds(250)},
+        {"retransmit_timeout: 0.1", std::chrono::milliseconds(100)},
+        {"retransmit_timeout: 3600s", std::chrono::milliseconds(3600000)},
+    };
+    for (const auto& [line, value] : timeouts) {
+        SCOPED_TRACE(line);
+        EXPECT_EQ(load_ok(with_daemon_line(line)).daemon.retransmit_timeout, value);
+    }
+    const std::pair<std::string_view, double> bases[] = {
+        {"retransmit_base: 1.4", 1.4}, {"retransmit_base: 1", 1.0}, {"retransmit_base: 10", 10.0}};
+    for (const auto& [line, value] : bases) {
+        SCOPED_TRACE(line);
+        EXPECT_EQ(load_ok(with_daemon_line(line)).daemon.retransmit_base, value);
+    }
+    EXPECT_EQ(load_ok(with_daemon_line("retransmit_tries: 3")).daemon.retransmit_tries, 3u);
+    EXPECT_EQ(load_ok(with_daemon_line("retransmit_tries: 0")).daemon.retransmit_tries, 0u);
+}
+
+TEST(config_loader, retransmit_rejected_values) {
+    const std::pair<std::string_view, std::string_view> cases[] = {
+        {"retransmit_timeout: 0.05",
+         "test.yaml:2:23: daemon.retransmit_timeout: retransmit_timeout must be between 0.1 and "
+         "3600 seconds"},
+        {"retransmit_timeout: 2h",
+         "test.yaml:2:24: daemon.retransmit_timeout: unknown time unit 'h'; give seconds, e.g. 4 "
+         "or 1.5s"},
+        {"retransmit_timeout: 1.",
+         "test.yaml:2:25: daemon.retransmit_timeout: '1.': digits must follow the point"},
+        {"retransmit_timeout: 1.2345",
+         "test.yaml:2:28: daemon.retransmit_timeout: '1.2345': at most three decimals "
+         "(milliseconds)"},
+        {"retransmit_timeout: fast",
+         "test.yaml:2:23: daemon.retransmit_timeout: 'fast' is not a number"},
+        {"retransmit_base: 0.5",
+         "test.yaml:2:20: daemon.retransmit_base: retransmit_base must be between 1 (equal "
+         "waits) and 10; charon's default is 1.8"},
+        {"retransmit_base: 1,8",
+         "test.yaml:2:21: daemon.retransmit_base: '1,8' is not a number (e.g. 1.8)"},
+        {"retransmit_base: -2", "test.yaml:2:20: daemon.retransmit_base: '-2' is not a number"},
+        {"retransmit_tries: 101",
+         "test.yaml:2:21: daemon.retransmit_tries: expected a whole number in 0..100, got "
+         "'101'"},
+        {"retransmit_tires: 3",
+         "test.yaml:2:3: daemon.retransmit_tires: unknown key 'retransmit_tires'; did you mean "
+         "'retransmit_tries'?"},
+    };
+    for (const auto& [line, error] : cases) {
+        SCOPED_TRACE(line);
+        EXPECT_EQ(only_error(with_daemon_line(line)).to_string(), error);
+    }
+}
+
 TEST(config_loader, lifetimes_must_be_consistent) {
     auto errors = errors_of(with_secret(yaml(R"(
 connections:

@@ -82,6 +82,26 @@ TEST(config_translate, fragmentation_policy) {
     }
 }
 
+TEST(config_translate, dpd_action_per_child) {
+    const std::pair<std::string_view, ike::peer_dead_action> cases[] = {
+        {"clear", ike::peer_dead_action::clear},
+        {"trap", ike::peer_dead_action::trap},
+        {"restart", ike::peer_dead_action::restart}};
+    const auto plain = translate_connection(load(site_to_site).connections.at(0));
+    ASSERT_TRUE(plain) << plain.error();
+    EXPECT_EQ(plain->children[0].dpd_action, ike::peer_dead_action::clear) << "the default";
+    for (const auto& [value, action] : cases) {
+        SCOPED_TRACE(value);
+        std::string yaml(site_to_site);
+        yaml.replace(yaml.find("        replay_window:"), 0,
+                     "        dpd_action: " + std::string(value) + "\n");
+        const auto c = translate_connection(load(yaml).connections.at(0));
+        ASSERT_TRUE(c) << c.error();
+        EXPECT_EQ(c->children[0].dpd_action, action);
+        EXPECT_EQ(c->children[1].dpd_action, ike::peer_dead_action::clear);
+    }
+}
+
 TEST(config_translate, children_selectors_and_lifetimes) {
     const auto cfg = load(site_to_site);
     const auto c = translate_connection(cfg.connections.at(0));

@@ -35,11 +35,17 @@ class fake_kernel final : public xfrm::kernel_backend {
         fail_at.clear();
         return out;
     }
+    std::vector<xfrm::sa_id> gets;
+    std::uint32_t missing_spi = 0;                     ///< get_sa answers ESRCH for it
+    std::map<std::uint32_t, std::uint64_t> last_used;  ///< by SPI
     std::expected<xfrm::sa_state, xfrm::kernel_error> get_sa(const xfrm::sa_id& id) override {
+        gets.push_back(id);
+        if (id.spi == missing_spi) return std::unexpected(xfrm::make_kernel_error(ESRCH, "get SA"));
         xfrm::sa_state s;
         s.spi = id.spi;
         s.usage.bytes = id.spi & 0xff;
         s.usage.packets = 1;
+        if (auto it = last_used.find(id.spi); it != last_used.end()) s.last_used = it->second;
         return s;
     }
     std::expected<xfrm::policy_state, xfrm::kernel_error> get_policy(
@@ -278,6 +284,39 @@ TEST(kernel_adapter, usage_reads_both_sas) {
     EXPECT_EQ(u->bytes_in, 0x10u);
     EXPECT_EQ(u->bytes_out, 0x10u);  // spi_out 0xc0000110
     EXPECT_FALSE(a.usage(5));
+}
+
+// Liveness: one GETSA per CHILD_SA asked about, on its inbound SA only; a
+// CHILD_SA the adapter does not know, or whose SA the kernel cannot report,
+// is left out of the answer.
+TEST(kernel_adapter, inbound_usage_answers_a_liveness_query) {
+    fake_kernel k;
+    kernel_adapter a(k, default_ownership());
+    ASSERT_TRUE(a.install(child(4, 0xc0000010)));
+    ASSERT_TRUE(a.install(child(5, 0xc0000021)));
+    k.gets.clear();
+    const ike::time_point now{std::chrono::hours(100)};
+    const std::chrono::system_clock::time_point wall{std::chrono::seconds(1700000000)};
+    k.last_used[0xc0000010] = 1700000000 - 3;  // 3 s ago by the kernel's clock
+    k.last_used[0xc0000021] = 1700000000 + 1;  // a clock step: not in the future
+    const auto usage = a.inbound_usage(ike::query_child_usage{1, {4, 9, 5}}, now, wall);
+    ASSERT_EQ(usage.size(), 2u);
+    EXPECT_EQ(usage[0].child, 4u);
+    EXPECT_EQ(usage[0].bytes, 0x10u);  // the inbound SA's counter, not the outbound one
+    EXPECT_EQ(usage[1].child, 5u);
+    EXPECT_EQ(usage[1].bytes, 0x21u);
+    EXPECT_EQ(usage[0].last_used, now - std::chrono::seconds(3));
+    EXPECT_EQ(usage[1].last_used, now);
+    ASSERT_EQ(k.gets.size(), 2u);
+    EXPECT_EQ(k.gets[0].spi, 0xc0000010u);
+    EXPECT_EQ(k.gets[1].spi, 0xc0000021u);
+    k.missing_spi = 0xc0000021;  // e.g. the kernel's hard expire removed it
+    k.last_used.clear();         // a kernel that does not say
+    const auto partial = a.inbound_usage(ike::query_child_usage{1, {4, 5}}, now, wall);
+    ASSERT_EQ(partial.size(), 1u);
+    EXPECT_EQ(partial[0].child, 4u);
+    EXPECT_FALSE(partial[0].last_used);
+    EXPECT_TRUE(a.inbound_usage(ike::query_child_usage{1, {}}, now, wall).empty());
 }
 
 TEST(kernel_adapter, traps_keep_policies_and_map_acquires) {

@@ -120,6 +120,13 @@ struct peer {
     std::vector<std::string> kernel_log;
     std::vector<sa_event> events;
     std::vector<send_datagram> sent;
+    /// The fake kernel's inbound byte counters (absent: 0), answered to every
+    /// query_child_usage unless answer_usage is false.
+    std::map<child_sa_id, std::uint64_t> inbound_bytes;
+    std::map<child_sa_id, time_point> inbound_last_used;  ///< absent: unknown
+    bool answer_usage = true;
+    std::vector<query_child_usage> usage_queries;
+    std::vector<install_trap> traps;
 
     bool has_event(sa_event::kind k) const {
         for (const auto& e : events)
@@ -231,6 +238,19 @@ class two_peers {
                 p.removes.push_back(*r);
             } else if (auto* e = std::get_if<sa_event>(&*o)) {
                 p.events.push_back(*e);
+            } else if (auto* q = std::get_if<query_child_usage>(&*o)) {
+                p.usage_queries.push_back(*q);
+                std::vector<inbound_usage> usage;
+                for (auto c : q->children) {
+                    auto used = p.inbound_last_used.find(c);
+                    usage.push_back({c, p.inbound_bytes[c],
+                                     used == p.inbound_last_used.end()
+                                         ? std::nullopt
+                                         : std::optional<time_point>(used->second)});
+                }
+                if (p.answer_usage) p.eng.on_child_usage(now, q->ike, usage);
+            } else if (auto* t = std::get_if<install_trap>(&*o)) {
+                p.traps.push_back(*t);
             }
         }
         return any;

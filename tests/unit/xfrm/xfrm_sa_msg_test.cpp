@@ -294,6 +294,7 @@ ike::bytes kernel_sa_reply() {
         .fixed(info)
         .attr(XFRMA_ALG_AEAD, aead.data(), aead.size())
         .attr(XFRMA_LTIME_VAL, ltime)
+        .attr(XFRMA_LASTUSED, std::uint64_t{1700000250})
         .attr(XFRMA_REPLAY_ESN_VAL, replay.data(), replay.size())
         .attr(XFRMA_ENCAP, encap)
         .attr(XFRMA_MARK, xfrm_mark{5, 0xf})
@@ -311,6 +312,7 @@ TEST(xfrm_sa_msg, parse_kernel_reply_with_usage) {
     EXPECT_EQ(sa->reqid, 77u);
     EXPECT_EQ(sa->mode, mode::tunnel);
     EXPECT_EQ(sa->usage, (usage{3333, 44, 1700000000, 1700000200}));  // XFRMA_LTIME_VAL wins
+    EXPECT_EQ(sa->last_used, 1700000250u);
     EXPECT_EQ(sa->lifetime.hard_add_seconds, 3600u);
     EXPECT_EQ(sa->aead_name, "rfc4106(gcm(aes))");
     EXPECT_EQ(sa->icv_bits, 128u);
