@@ -413,7 +413,7 @@ std::expected<ike_sa_id, engine_error> engine::initiate(time_point now, std::str
             sa.local.ip = a;
             break;
         }
-    sa.local.port = 500;
+    sa.local.port = cfg->local_port;
     sa.remote = socket_address{peer, cfg->remote_port};
     sa.send_initial_contact = !impl_->has_other_sa(sa);
     sa.tasks.queue(std::make_unique<ike_init>(sa, true));
