@@ -103,6 +103,10 @@ class engine::impl {
         deadlines_.set(sa, deadline_of(sa));
         peers_.update(sa);
         by_connection_.update(sa);
+        if (sa.state() == ike_sa_state::established && sa.nat_local)
+            behind_nat_.insert_or_assign(spi, &sa);
+        else
+            behind_nat_.erase(spi);
         if (sa.state() == ike_sa_state::gone) {
             for (const auto& c : sa.children) child_owners_.erase(c.id);
             by_id_.erase(sa.id);
@@ -340,6 +344,8 @@ class engine::impl {
     peer_index peers_;
     connection_index by_connection_;
     child_directory child_owners_;
+    /// Established IKE_SAs behind a NAT of ours, by our SPI (NAT keepalives).
+    std::unordered_map<std::uint64_t, ike_sa*> behind_nat_;
     std::deque<output> out_;
     stats stats_;
     bytes cookie_secret_;
@@ -574,6 +580,13 @@ std::optional<ike_sa_info> engine::find_sa(ike_sa_id id) const {
     const auto* sa = impl_->find(id);
     if (!sa) return std::nullopt;
     return info_of(*sa);
+}
+
+std::vector<nat_keepalive_target> engine::nat_keepalive_targets() const {
+    std::vector<nat_keepalive_target> targets;
+    targets.reserve(impl_->behind_nat_.size());
+    for (const auto& [spi, sa] : impl_->behind_nat_) targets.push_back({sa->local, sa->remote});
+    return targets;
 }
 
 const engine::stats& engine::counters() const {
