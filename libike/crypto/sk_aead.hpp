@@ -107,7 +107,7 @@ class sk_aead final : public sk_cipher {
 
     /// The context of one direction, made and keyed on first use: an IKE SA
     /// seals with one sk_aead and opens with the other, so each needs only
-    /// one of the two (an AES-GCM context is ~1.3 KB; issue 7's memory goal).
+    /// one of the two (an AES-GCM context is ~1.15 KB; issue 7: memory per IKE_SA).
     evp_cipher_ctx_st* context(bool encrypt) const;
 
     std::array<std::uint8_t, 12> nonce_for(bytes_view iv) const;
