@@ -30,6 +30,15 @@ std::expected<daemon_cli, std::string> parse_daemon_cli(std::span<const std::str
             if (a == "--config") cli.config = *v;
             if (a == "--check-config") cli.check_config = *v;
             if (a == "--control-socket") cli.control_socket = *v;
+        } else if (a == "--kernel-backend") {
+            const auto v = value();
+            if (!v) return fail("--kernel-backend needs a value");
+            if (v == "netlink")
+                cli.kernel_backend = kernel_backend_kind::netlink;
+            else if (v == "none")
+                cli.kernel_backend = kernel_backend_kind::none;
+            else
+                return fail("--kernel-backend takes netlink or none");
         } else {
             return fail("unknown option '" + std::string(a) + "'");
         }
@@ -39,6 +48,7 @@ std::expected<daemon_cli, std::string> parse_daemon_cli(std::span<const std::str
 
 std::string daemon_usage() {
     return "Usage: ikev2d [--config FILE] [--control-socket PATH] [--check-config FILE]\n"
+           "              [--kernel-backend netlink|none]\n"
            "IKEv2 keying daemon for Linux (RFC 7296), programming the kernel over Netlink/XFRM.\n"
            "  --config FILE          configuration (default " +
            std::string(default_config_path) +
@@ -46,6 +56,8 @@ std::string daemon_usage() {
            "  --control-socket PATH  control socket (overrides daemon.control_socket)\n"
            "  --check-config FILE    validate a configuration, print its problems as\n"
            "                         file:line:column and exit 0 (valid) or 1\n"
+           "  --kernel-backend none  BENCHMARKS ONLY: install nothing in the kernel (CHILD_SAs\n"
+           "                         are negotiated but carry no traffic); default netlink\n"
            "  --version              print the version and exit\n"
            "  --help                 print this help and exit\n"
            "Signals: SIGTERM/SIGINT stop (deleting every SA), SIGHUP reloads the config.\n";

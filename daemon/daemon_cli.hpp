@@ -1,5 +1,6 @@
 #pragma once
 // ikev2d's command line and its one-shot mode, --check-config.
+#include <cstdint>
 #include <cstdio>
 #include <expected>
 #include <filesystem>
@@ -12,10 +13,15 @@ namespace ikev2d {
 
 inline constexpr std::string_view default_config_path = "/etc/ikev2d/ikev2d.yaml";
 
+/// Where CHILD_SAs go. `none` installs nothing: benchmarks only
+/// (bench/ikev2-establish), never a gateway, never a test of SA installation.
+enum class kernel_backend_kind : std::uint8_t { netlink, none };
+
 struct daemon_cli {
     std::filesystem::path config{std::string(default_config_path)};
-    std::optional<std::filesystem::path> check_config;    ///< --check-config FILE
-    std::optional<std::filesystem::path> control_socket;  ///< --control-socket PATH
+    std::optional<std::filesystem::path> check_config;                  ///< --check-config FILE
+    std::optional<std::filesystem::path> control_socket;                ///< --control-socket PATH
+    kernel_backend_kind kernel_backend = kernel_backend_kind::netlink;  ///< --kernel-backend
     bool help = false;
     bool version = false;
 };

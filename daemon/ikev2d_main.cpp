@@ -11,6 +11,7 @@
 #include "daemon/event_loop.hpp"
 #include "daemon/kernel_adapter.hpp"
 #include "daemon/logging.hpp"
+#include "daemon/null_kernel_backend.hpp"
 #include "daemon/version.hpp"
 #include "libxfrm/netlink_backend.hpp"
 
@@ -28,19 +29,29 @@ int run(const ikev2d::daemon_cli& cli) {
     ikev2d::logging::setup(cfg->daemon.log);
     for (const auto& w : cfg->warnings)
         ikev2d::logging::get(subsystem::cfg).warn("{}", w.to_string());
-    auto kernel = xfrm::netlink_backend::open(ikev2d::ownership_for(cfg->daemon));
-    if (!kernel) {
-        log.error("cannot open the XFRM netlink socket: {}", kernel.error().message());
-        return 1;
+    std::unique_ptr<xfrm::kernel_backend> kernel;
+    std::optional<xfrm::event_socket> events;
+    if (cli.kernel_backend == ikev2d::kernel_backend_kind::none) {
+        log.warn(
+            "kernel backend 'none' (benchmarks only): CHILD_SAs are negotiated but nothing "
+            "is installed, so no traffic is protected");
+        kernel = std::make_unique<ikev2d::null_kernel_backend>();
+    } else {
+        auto netlink = xfrm::netlink_backend::open(ikev2d::ownership_for(cfg->daemon));
+        if (!netlink) {
+            log.error("cannot open the XFRM netlink socket: {}", netlink.error().message());
+            return 1;
+        }
+        kernel = std::make_unique<xfrm::netlink_backend>(std::move(*netlink));
+        if (auto e = xfrm::event_socket::open(); e)
+            events = std::move(*e);
+        else
+            log.warn("no XFRM events (traps disabled): {}", e.error().message());
     }
-    auto events = xfrm::event_socket::open();
-    if (!events) log.warn("no XFRM events (traps disabled): {}", events.error().message());
     ikev2d::loop_options options{cli.config,
                                  cli.control_socket.value_or(cfg->daemon.control_socket)};
     boost::asio::io_context io;
-    ikev2d::event_loop loop(io, std::move(*cfg), options,
-                            std::make_unique<xfrm::netlink_backend>(std::move(*kernel)),
-                            events ? std::optional(std::move(*events)) : std::nullopt);
+    ikev2d::event_loop loop(io, std::move(*cfg), options, std::move(kernel), std::move(events));
     if (auto ok = loop.start(); !ok) {
         log.error("{}", ok.error());
         return 1;

@@ -60,7 +60,7 @@ std::expected<pkey_ptr, crypto_error> pkey_from_params(const char* type, int sel
 }
 
 std::expected<secret, crypto_error> derive(EVP_PKEY& ours, EVP_PKEY& peer, std::size_t size,
-                                           bool pad) {
+                                           bool pad, bool check_peer) {
     pkey_ctx_ptr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, &ours, nullptr));
     if (!ctx || EVP_PKEY_derive_init(ctx.get()) != 1) {
         return std::unexpected(openssl_error(crypto_errc::backend_failure, "EVP_PKEY_derive_init"));
@@ -75,7 +75,7 @@ std::expected<secret, crypto_error> derive(EVP_PKEY& ours, EVP_PKEY& peer, std::
     }
     // EVP_PKEY_derive_set_peer runs OpenSSL's public-key check on the peer
     // (range and subgroup for DH, on-curve for EC): a refusal is the peer's.
-    if (EVP_PKEY_derive_set_peer(ctx.get(), &peer) != 1) {
+    if (EVP_PKEY_derive_set_peer_ex(ctx.get(), &peer, check_peer ? 1 : 0) != 1) {
         return std::unexpected(
             openssl_error(crypto_errc::invalid_public_value, "peer public value rejected"));
     }

@@ -56,8 +56,10 @@ std::expected<pkey_ptr, crypto_error> pkey_from_params(const char* type, int sel
 /// (RFC 7296 §2.14). OpenSSL validates the peer key when it is set and fails
 /// X25519/X448 derivations with an all-zero result, so both of those map to
 /// invalid_public_value; anything else is a backend_failure.
+/// `check_peer` false skips that check, for a "peer" key that is our own
+/// constant (MODP's generator when computing g^x), never for received data.
 std::expected<secret, crypto_error> derive(EVP_PKEY& ours, EVP_PKEY& peer, std::size_t size,
-                                           bool pad);
+                                           bool pad, bool check_peer = true);
 
 /// "expected N octets, got M" for length errors.
 std::string length_mismatch(std::size_t expected, std::size_t got);

@@ -62,9 +62,22 @@ std::expected<std::size_t, crypto_error> sk_aead::key_and_salt_size(encr_id encr
                 to_string(encr) + " with a " + std::to_string(key_bits) + "-bit key");
 }
 
-sk_aead::sk_aead(cipher_ptr cipher, ctx_ptr enc, ctx_ptr dec, bytes_view salt)
-    : cipher_(std::move(cipher)), enc_(std::move(enc)), dec_(std::move(dec)) {
+sk_aead::sk_aead(cipher_ptr cipher, secret key, bytes_view salt)
+    : cipher_(std::move(cipher)), key_(std::move(key)) {
     std::copy_n(salt.begin(), salt_size, salt_.begin());
+}
+
+// Per message only the nonce is set later. The default 12-byte nonce length
+// is what salt | IV needs.
+EVP_CIPHER_CTX* sk_aead::context(bool encrypt) const {
+    ctx_ptr& slot = encrypt ? enc_ : dec_;
+    if (slot) return slot.get();
+    ctx_ptr ctx(EVP_CIPHER_CTX_new());
+    if (!ctx || EVP_CipherInit_ex2(ctx.get(), cipher_.get(), key_.data(), nullptr, encrypt ? 1 : 0,
+                                   nullptr) != 1)
+        return nullptr;
+    slot = std::move(ctx);
+    return slot.get();
 }
 
 sk_aead::~sk_aead() {
@@ -83,19 +96,10 @@ std::expected<std::unique_ptr<sk_aead>, crypto_error> sk_aead::create(encr_id en
     }
     cipher_ptr cipher(EVP_CIPHER_fetch(nullptr, openssl_name(encr, key_bits), nullptr));
     if (!cipher) return fail(crypto_errc::backend_failure, "cipher not available");
-    ctx_ptr enc(EVP_CIPHER_CTX_new());
-    ctx_ptr dec(EVP_CIPHER_CTX_new());
-    if (!enc || !dec) return fail(crypto_errc::backend_failure, "EVP_CIPHER_CTX_new failed");
-    // Key both contexts now; per message only the nonce is set. The default
-    // 12-byte nonce length is what salt | IV needs.
-    const std::uint8_t* key = key_and_salt.data();
-    if (EVP_CipherInit_ex2(enc.get(), cipher.get(), key, nullptr, 1, nullptr) != 1 ||
-        EVP_CipherInit_ex2(dec.get(), cipher.get(), key, nullptr, 0, nullptr) != 1) {
-        return fail(crypto_errc::backend_failure, "AEAD keying failed");
-    }
-    bytes_view salt = key_and_salt.view().subspan(*size - salt_size);
-    return std::unique_ptr<sk_aead>(
-        new sk_aead(std::move(cipher), std::move(enc), std::move(dec), salt));
+    const std::size_t key_size = *size - salt_size;
+    secret key(key_and_salt.view().first(key_size));
+    bytes_view salt = key_and_salt.view().subspan(key_size);
+    return std::unique_ptr<sk_aead>(new sk_aead(std::move(cipher), std::move(key), salt));
 }
 
 std::size_t sk_aead::sealed_size(std::size_t plain_len) const {
@@ -114,10 +118,10 @@ std::array<std::uint8_t, 12> sk_aead::nonce_for(bytes_view iv) const {
 std::expected<void, crypto_error> sk_aead::encrypt(bytes_view iv, bytes_view aad,
                                                    std::span<const bytes_view> pieces,
                                                    std::span<std::uint8_t> out) const {
-    EVP_CIPHER_CTX* ctx = enc_.get();
+    EVP_CIPHER_CTX* ctx = context(true);
     auto nonce = nonce_for(iv);
     int n = 0;
-    if (EVP_CipherInit_ex2(ctx, nullptr, nullptr, nonce.data(), 1, nullptr) != 1 ||
+    if (!ctx || EVP_CipherInit_ex2(ctx, nullptr, nullptr, nonce.data(), 1, nullptr) != 1 ||
         !update(ctx, nullptr, aad, n)) {
         return fail(crypto_errc::backend_failure, "AEAD encrypt setup");
     }
@@ -145,7 +149,7 @@ std::expected<void, crypto_error> sk_aead::encrypt(bytes_view iv, bytes_view aad
 std::expected<void, crypto_error> sk_aead::decrypt(bytes_view iv, bytes_view aad,
                                                    bytes_view ciphertext, bytes_view tag,
                                                    std::span<std::uint8_t> out) const {
-    EVP_CIPHER_CTX* ctx = dec_.get();
+    EVP_CIPHER_CTX* ctx = context(false);
     auto nonce = nonce_for(iv);
     // A copy because OSSL_PARAM wants a mutable pointer even for input.
     std::array<std::uint8_t, tag_size> expected_tag{};
@@ -154,7 +158,7 @@ std::expected<void, crypto_error> sk_aead::decrypt(bytes_view iv, bytes_view aad
                                          OSSL_CIPHER_PARAM_AEAD_TAG, expected_tag.data(), tag_size),
                                      OSSL_PARAM_construct_end()};
     int n = 0;
-    if (EVP_CipherInit_ex2(ctx, nullptr, nullptr, nonce.data(), 0, nullptr) != 1 ||
+    if (!ctx || EVP_CipherInit_ex2(ctx, nullptr, nullptr, nonce.data(), 0, nullptr) != 1 ||
         EVP_CIPHER_CTX_set_params(ctx, params.data()) != 1 || !update(ctx, nullptr, aad, n)) {
         return fail(crypto_errc::backend_failure, "AEAD decrypt setup");
     }

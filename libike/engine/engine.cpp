@@ -103,6 +103,10 @@ class engine::impl {
         deadlines_.set(sa, deadline_of(sa));
         peers_.update(sa);
         by_connection_.update(sa);
+        if (sa.state() == ike_sa_state::established && sa.nat_local)
+            behind_nat_.insert_or_assign(spi, &sa);
+        else
+            behind_nat_.erase(spi);
         if (sa.state() == ike_sa_state::gone) {
             for (const auto& c : sa.children) child_owners_.erase(c.id);
             by_id_.erase(sa.id);
@@ -314,12 +318,13 @@ class engine::impl {
                     const std::vector<const child_sa_config*>& children, const ip_addr& peer,
                     const ip_addr& local, engine_context& ctx) {
         auto& sa = create(true, cfg, ctx.now);
-        sa.local = socket_address{local, 500};
+        sa.local = socket_address{local, cfg->local_port};
         sa.remote = socket_address{peer, cfg->remote_port};
         sa.send_initial_contact = !has_other_sa(sa);
         sa.tasks.queue(std::make_unique<ike_init>(sa, true));
         sa.tasks.queue(std::make_unique<ike_natd>(sa, true));
         sa.tasks.queue(std::make_unique<ike_auth>(sa, true));
+        // The first child rides in IKE_AUTH, the others follow by CREATE_CHILD_SA.
         for (const auto* c : children) sa.tasks.queue(std::make_unique<child_create>(sa, true, c));
         sa.tasks.initiate(ctx);
         const ike_sa_id id = sa.id;
@@ -378,6 +383,8 @@ class engine::impl {
     peer_index peers_;
     connection_index by_connection_;
     child_directory child_owners_;
+    /// Established IKE_SAs behind a NAT of ours, by our SPI (NAT keepalives).
+    std::unordered_map<std::uint64_t, ike_sa*> behind_nat_;
     std::deque<output> out_;
     stats stats_;
     bytes cookie_secret_;
@@ -608,6 +615,13 @@ std::optional<ike_sa_info> engine::find_sa(ike_sa_id id) const {
     const auto* sa = impl_->find(id);
     if (!sa) return std::nullopt;
     return info_of(*sa);
+}
+
+std::vector<nat_keepalive_target> engine::nat_keepalive_targets() const {
+    std::vector<nat_keepalive_target> targets;
+    targets.reserve(impl_->behind_nat_.size());
+    for (const auto& [spi, sa] : impl_->behind_nat_) targets.push_back({sa->local, sa->remote});
+    return targets;
 }
 
 const engine::stats& engine::counters() const {

@@ -90,6 +90,12 @@ struct inbound_usage {
     std::optional<time_point> last_used;
 };
 
+/// Where one NAT keepalive goes (RFC 3948 §2.3): from our address and port
+/// of an IKE_SA to its peer's.
+struct nat_keepalive_target {
+    socket_address local, remote;
+};
+
 /// Why a call was refused (operator input, not the network).
 struct engine_error {
     std::string message;
@@ -159,6 +165,12 @@ class engine {
     std::vector<ike_sa_info> list_sas() const;
     /// The same for one IKE_SA, found in O(1); nullopt when there is none.
     std::optional<ike_sa_info> find_sa(ike_sa_id id) const;
+
+    /// The established IKE_SAs behind whose NAT we are (we detected a NAT in
+    /// front of us): the daemon sends each peer a keepalive every interval.
+    /// Kept as an index, so the cost is proportional to these IKE_SAs, not
+    /// to all of them.
+    std::vector<nat_keepalive_target> nat_keepalive_targets() const;
 
     /// Counters for ikev2ctl status and tests.
     struct stats {

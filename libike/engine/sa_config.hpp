@@ -53,6 +53,9 @@ struct ike_sa_config {
     std::vector<ip_addr> local_addrs;   ///< empty: any
     std::vector<ip_addr> remote_addrs;  ///< empty: responder-only template
     std::uint16_t remote_port = 500;
+    /// The port an initiated IKE_SA sends from (NAT detection hashes it, so
+    /// it must be the port the daemon really sends from).
+    std::uint16_t local_port = 500;
     std::vector<proposal> proposals;
     identity local_id;
     identity remote_id;  ///< %any accepts every peer that proves a configured PSK

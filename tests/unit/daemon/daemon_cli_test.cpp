@@ -37,6 +37,19 @@ TEST(daemon_cli, options) {
     EXPECT_FALSE(parse_daemon_cli(unknown));
 }
 
+TEST(daemon_cli, kernel_backend_option) {
+    const std::vector<std::string_view> none_args{"--kernel-backend", "none"};
+    EXPECT_EQ(parse_daemon_cli(none_args)->kernel_backend, kernel_backend_kind::none);
+    const std::vector<std::string_view> netlink_args{"--kernel-backend", "netlink"};
+    EXPECT_EQ(parse_daemon_cli(netlink_args)->kernel_backend, kernel_backend_kind::netlink);
+    const std::vector<std::string_view> defaults;
+    EXPECT_EQ(parse_daemon_cli(defaults)->kernel_backend, kernel_backend_kind::netlink);
+    const std::vector<std::string_view> bad{"--kernel-backend", "fake"};
+    EXPECT_EQ(parse_daemon_cli(bad).error(), "--kernel-backend takes netlink or none");
+    const std::vector<std::string_view> missing{"--kernel-backend"};
+    EXPECT_EQ(parse_daemon_cli(missing).error(), "--kernel-backend needs a value");
+}
+
 TEST(daemon_cli, example_config_checks_ok) {
     const auto [rc, out] = run_check(example);
     EXPECT_EQ(rc, 0) << out;
