@@ -63,7 +63,8 @@ void hand_over(engine_context& ctx, ike_sa& from, ike_sa& to) {
                                   to.id,
                                   0,
                                   number(from) + " (SPIs " + spis(from) + ") rekeyed to #" +
-                                      std::to_string(to.id) + " (SPIs " + spis(to) + "), " +
+                                      std::to_string(to.id) + " (SPIs " + spis(to) + ") by " +
+                                      (to.initiator ? "us" : "the peer") + ", " +
                                       std::to_string(moved) + " CHILD_SA(s) moved",
                                   {},
                                   to.config->name,

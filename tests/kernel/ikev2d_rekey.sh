@@ -106,9 +106,11 @@ sent=${BASH_REMATCH[1]} received=${BASH_REMATCH[2]}
 rekeys_a=$(rekeys gw-a) rekeys_b=$(rekeys gw-b)
 lab_log "rekeys logged: gw-a $rekeys_a, gw-b $rekeys_b (each rekey is logged by both sides)"
 ike_rekeys_a=$(ike_rekeys gw-a) ike_rekeys_b=$(ike_rekeys gw-b)
+ike_by_a=$(grep -c 'IKE_SA rekeyed: .* by us,' "$LAB_OUT/ikev2d-gw-a.log")
+ike_by_b=$(grep -c 'IKE_SA rekeyed: .* by us,' "$LAB_OUT/ikev2d-gw-b.log")
 ike_collisions=$(grep -c 'IKE_SA #[0-9]*: rekey collision' "$LAB_OUT/ikev2d-gw-a.log")
 refused=$(cat "$LAB_OUT"/ikev2d-gw-*.log | grep -c 'TEMPORARY_FAILURE')
-lab_log "IKE_SA rekeys logged: gw-a $ike_rekeys_a, gw-b $ike_rekeys_b ($ike_collisions IKE rekey collisions seen by gw-a, $refused TEMPORARY_FAILURE lines)"
+lab_log "IKE_SA rekeys logged: gw-a $ike_rekeys_a, gw-b $ike_rekeys_b (started by gw-a $ike_by_a, by gw-b $ike_by_b; $ike_collisions IKE rekey collisions seen by gw-a, $refused TEMPORARY_FAILURE lines)"
 collisions=$(grep -c 'rekey collision' "$LAB_OUT/ikev2d-gw-a.log")
 lab_log "rekey collisions seen by gw-a: $collisions"
 ((sent == PING_COUNT && received == sent)) || lab_fail "$((sent - received)) of $sent pings lost across $rekeys_a rekeys"

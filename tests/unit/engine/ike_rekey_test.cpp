@@ -111,6 +111,8 @@ TEST_F(ike_rekey, initiator_of_the_ike_sa_rekeys_it) {
         EXPECT_EQ(moved.ike, only_sa(*p).id);
         EXPECT_NE(moved.reason.find("rekeyed to #" + std::to_string(moved.ike)), std::string::npos)
             << moved.reason;
+        EXPECT_NE(moved.reason.find(p == &A() ? ") by us," : ") by the peer,"), std::string::npos)
+            << moved.reason;
         const auto down = std::ranges::find(p->events, sa_event::kind::ike_down, &sa_event::what);
         ASSERT_NE(down, p->events.end());
         EXPECT_EQ(down->ike, moved.old_ike);
