@@ -22,7 +22,7 @@ constexpr unsigned max_ke_retries = 3;
 // that it made. It normally does so at once; it cannot when our Delete of the
 // old IKE_SA overtook our answer to its rekey (which then died with the old
 // IKE_SA, §2.25.2), and we drop the IKE_SA, which carries nothing, ourselves.
-constexpr auto redundant_sa_grace = std::chrono::seconds(60);
+constexpr auto redundant_sa_grace = std::chrono::seconds(30);
 
 bytes spi_bytes(std::uint64_t spi) {
     bytes b(8);
