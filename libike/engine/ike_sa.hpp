@@ -109,6 +109,10 @@ struct child_sa {
     /// Its rekey was refused for a while (TEMPORARY_FAILURE): tried again at
     /// the IKE_SA's child_retry_at.
     bool retry_rekey = false;
+    /// Made by the losing exchange of a rekey collision (§2.8.1): its removal
+    /// is no sign that the peer switched to the surviving CHILD_SA (only the
+    /// Delete of the old one is), so it moves no outbound SA.
+    bool redundant = false;
 };
 
 /// "installing", "installed", "rekeying", "rekeyed", "deleting".

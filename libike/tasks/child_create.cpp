@@ -256,7 +256,19 @@ task_result child_create::process_response(const inbound_message& m, engine_cont
 void child_create::finish_rekey(engine_context& ctx) {
     child_sa* old = sa_.find_child(rekey_of_);
     child_sa* ours = sa_.find_child(created_);
-    if (!old || !ours) return;
+    if (!ours) return;
+    if (!old) {
+        // §2.25.1: the peer deleted the old CHILD_SA while our rekey of it
+        // ran (it won a collision and its Delete overtook our answer to its
+        // rekey, or it meant to delete it): the new one is not wanted either.
+        sa_.emit(ctx, sa_event::kind::notice, created_,
+                 "CHILD_SA #" + std::to_string(rekey_of_) +
+                     " was deleted by the peer during its rekey; deleting its replacement #" +
+                     std::to_string(created_));
+        if (!sa_.tasks.has_child_delete(created_))
+            sa_.tasks.queue(std::make_unique<child_delete>(sa_, true, created_));
+        return;
+    }
     old->state = child_sa_state::installed;
     child_sa_id redundant = rekey_of_;  // what we delete: normally the old one
     if (child_sa* theirs = old->rekeyed_by ? sa_.find_child(old->rekeyed_by) : nullptr) {
@@ -268,6 +280,7 @@ void child_create::finish_rekey(engine_context& ctx) {
         child_sa& loser = ours_lost ? *ours : *theirs;
         child_sa& winner = ours_lost ? *theirs : *ours;
         loser.rekeyed_by = winner.id;  // its removal is no child_down
+        loser.redundant = true;
         old->rekeyed_by = winner.id;
         sa_.emit(ctx, sa_event::kind::notice, 0,
                  "CHILD_SA " + old->name + ": rekey collision with the peer; #" +

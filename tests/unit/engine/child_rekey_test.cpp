@@ -327,3 +327,59 @@ TEST_F(child_rekey, simultaneous_rekeys_leave_one_pair) {
 
 }  // namespace
 }  // namespace ike::test
+
+namespace ike::test {
+namespace {
+
+// §2.8.1 with our answer delayed: when the peer's rekey survives a collision
+// and our answer to it is lost once, the peer installs its inbound SA only
+// when the retransmitted answer comes. Our deleting our redundant CHILD_SA
+// must not switch our outbound SA to the survivor before then; the peer's
+// Delete of the old CHILD_SA does (make-before-break).
+TEST_F(child_rekey, outbound_switch_in_a_collision_waits_for_the_delete_of_the_old_sa) {
+    unsigned checked = 0;
+    for (int seed = 0; seed < 8; ++seed) {
+        SCOPED_TRACE(seed);
+        start();
+        for (int i = 0; i < seed; ++i) {
+            std::array<std::uint8_t, 8> skip{};
+            A().rng.fill(skip);
+        }
+        initiate();
+        expect_up();
+        const auto a_old = only_child(A()), b_old = only_child(B());
+        const char late = seed % 2 ? 'a' : 'b';  // whose answer is lost once
+        bool dropped = false;
+        net->hook = [&](in_flight& f) {
+            if (!dropped && f.from == late && is(f, exchange_type::create_child_sa, true)) {
+                dropped = true;
+                return verdict::drop;
+            }
+            return verdict::deliver;
+        };
+        A().eng.on_child_expire(net->now, a_old.id, false);
+        B().eng.on_child_expire(net->now, b_old.id, false);
+        net->run();
+        net->advance(std::chrono::seconds(10));
+        ASSERT_TRUE(dropped);
+        const auto a = only_child(A()), b = only_child(B());
+        EXPECT_EQ(a.spi_in, b.spi_out);
+        EXPECT_EQ(a.spi_out, b.spi_in);
+        for (peer* p : {&A(), &B()}) {
+            const child_sa_id survivor = p == &A() ? a.id : b.id;
+            const child_sa_id old = p == &A() ? a_old.id : b_old.id;
+            const auto& log = p->kernel_log;
+            auto it = std::ranges::find(log, "outbound #" + std::to_string(survivor));
+            if (it == log.end()) continue;  // it made the survivor itself
+            ++checked;
+            ASSERT_NE(it + 1, log.end());
+            EXPECT_EQ(*(it + 1), "remove #" + std::to_string(old))
+                << "the outbound switch comes with the Delete of the old CHILD_SA";
+        }
+        EXPECT_EQ(A().failures() + B().failures(), "");
+    }
+    EXPECT_GT(checked, 0u);
+}
+
+}  // namespace
+}  // namespace ike::test
