@@ -57,8 +57,8 @@ std::string ago(const json& obj, const char* key) {
 }
 
 // "rekey in 52m 10s, expires in 59m" from rekey_in/expires_in; empty when
-// the CHILD_SA has neither.
-std::string times(const json& c) {
+// the CHILD_SA (or IKE_SA, which has rekey_in only) has neither.
+std::string times(const json& c, const std::string& indent) {
     std::vector<std::string> parts;
     for (const auto& [key, label] :
          {std::pair{"rekey_in", "rekey in "}, std::pair{"expires_in", "expires in "}}) {
@@ -67,7 +67,7 @@ std::string times(const json& c) {
             parts.push_back(label + format_span(it->get<std::int64_t>()));
     }
     if (parts.empty()) return "";
-    std::string out = "    " + parts[0];
+    std::string out = indent + parts[0];
     for (std::size_t i = 1; i < parts.size(); ++i) out += ", " + parts[i];
     return out + "\n";
 }
@@ -77,7 +77,7 @@ std::string format_child(const json& c) {
                       upper(text(c, "state")) + ", " + upper(text(c, "mode")) +
                       (flag(c, "udp_encap") ? ", ESP in UDP" : ", ESP") + ", " +
                       text(c, "proposal") + ago(c, "established") + "\n";
-    out += times(c);
+    out += times(c, "    ");
     out += format_table({}, {{"    in", text(c, "spi_in"), text(c, "bytes_in") + " bytes",
                               text(c, "packets_in") + " packets"},
                              {"    out", text(c, "spi_out"), text(c, "bytes_out") + " bytes",
@@ -97,6 +97,7 @@ std::string format_sa(const json& sa) {
     out += "  remote '" + text(sa, "remote_id") + "' @ " + text(sa, "remote") +
            (flag(sa, "nat_remote") ? " (behind NAT)" : "") + "\n";
     out += "  " + text(sa, "proposal") + ago(sa, "established") + "\n";
+    out += times(sa, "  ");
     for (const auto& c : array_of(sa, "children")) out += format_child(c);
     return out;
 }

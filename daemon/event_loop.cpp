@@ -57,6 +57,8 @@ const char* event_name(ike::sa_event::kind k) {
             return "note";
         case ike::sa_event::kind::failed:
             return "failed";
+        case ike::sa_event::kind::ike_rekeyed:
+            return "IKE_SA rekeyed";
     }
     return "?";
 }

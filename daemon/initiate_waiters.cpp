@@ -41,6 +41,11 @@ bool initiate_waiters::settle(waiter& w) {
 
 void initiate_waiters::on_event(const ike::sa_event& ev) {
     using kind = ike::sa_event::kind;
+    // An IKE rekey moved the CHILD_SAs: wait on the new IKE_SA (the old
+    // one's ike_down that follows is no failure of ours).
+    if (ev.what == kind::ike_rekeyed)
+        for (auto& w : waiters_)
+            if (w.ike == ev.old_ike) w.ike = ev.ike;
     std::erase_if(waiters_, [&](waiter& w) {
         if (w.ike != ev.ike) return false;
         if (ev.what == kind::failed || ev.what == kind::ike_down) {

@@ -119,6 +119,7 @@ json sa_to_json(const ike::ike_sa_info& sa, ike::time_point now, const usage_loo
             {"nat_local", sa.nat_local},
             {"nat_remote", sa.nat_remote},
             {"established", seconds_since(sa.established, now)},
+            {"rekey_in", seconds_until(sa.rekey_at, now)},
             {"children", std::move(children)}};
 }
 

@@ -26,6 +26,7 @@
 #include "libike/tasks/ike_delete.hpp"
 #include "libike/tasks/ike_init.hpp"
 #include "libike/tasks/ike_natd.hpp"
+#include "libike/tasks/ike_rekey.hpp"
 
 namespace ike {
 
@@ -52,7 +53,7 @@ bool contains(const std::vector<ip_addr>& list, const ip_addr& a) {
 
 }  // namespace
 
-class engine::impl {
+class engine::impl final : public ike_sa_registry {
   public:
     impl(engine_settings s, random_source& rng, const psk_store& psks)
         : settings_(std::move(s)), rng_(rng), psks_(psks) {
@@ -61,11 +62,12 @@ class engine::impl {
     }
 
     engine_context context(time_point now) {
-        return engine_context{now,    rng_,           psks_,         settings_,   out_,
-                              stats_, next_child_id_, child_owners_, connections_};
+        last_now_ = now;
+        return engine_context{now,    rng_,           psks_,         settings_,    out_,
+                              stats_, next_child_id_, child_owners_, connections_, *this};
     }
 
-    std::uint64_t new_spi() {
+    std::uint64_t new_spi() override {
         for (;;) {
             std::array<std::uint8_t, 8> b{};
             rng_.fill(b);
@@ -76,15 +78,30 @@ class engine::impl {
     }
 
     ike_sa& create(bool initiator, std::shared_ptr<const ike_sa_config> cfg, time_point now) {
+        return *create(initiator, std::move(cfg), new_spi(), now);
+    }
+
+    // ike_sa_registry, for IKE rekeys: the new IKE_SA is filed after the
+    // call (settle), and so is every IKE_SA the rekey looked up and changed.
+    ike_sa* create(bool initiator, std::shared_ptr<const ike_sa_config> cfg, std::uint64_t spi,
+                   time_point now) override {
+        if (spi == 0 || sas_.contains(spi)) return nullptr;
         auto sa = std::make_unique<ike_sa>(++next_sa_id_, initiator, std::move(cfg));
         sa->created = now;
-        const std::uint64_t spi = new_spi();
         (initiator ? sa->spi_i : sa->spi_r) = spi;
         auto& ref = *sa;
         by_id_.emplace(ref.id, &ref);
         sas_.emplace(spi, std::move(sa));
         stats_.ike_sas = sas_.size();
-        return ref;
+        touched_.push_back(spi);
+        return &ref;
+    }
+
+    ike_sa* find(ike_sa_id id) override {
+        auto it = by_id_.find(id);
+        if (it == by_id_.end()) return nullptr;
+        touched_.push_back(it->second->our_spi());
+        return it->second;
     }
 
     // Called after every call that touched the SA with our SPI `spi`: its
@@ -92,6 +109,19 @@ class engine::impl {
     // is filed again in each index; once gone it is forgotten, and its
     // half-open entry once it is no longer half open. O(log n).
     void settle(std::uint64_t spi) {
+        settle_one(spi);
+        // IKE_SAs an IKE rekey made or changed: their queued work (moved from
+        // the old IKE_SA) starts now, after the old IKE_SA's answer went out.
+        auto ctx = context(last_now_);
+        while (!touched_.empty()) {
+            const std::uint64_t other = touched_.back();
+            touched_.pop_back();
+            if (auto it = sas_.find(other); it != sas_.end()) it->second->tasks.initiate(ctx);
+            settle_one(other);
+        }
+    }
+
+    void settle_one(std::uint64_t spi) {
         auto it = sas_.find(spi);
         if (it == sas_.end()) return;
         ike_sa& sa = *it->second;
@@ -280,9 +310,42 @@ class engine::impl {
             sa.fail(ctx, "half-open IKE_SA timed out", false);
             return std::nullopt;
         }
+        if (sa.state() == ike_sa_state::rekeyed && sa.drop_at && ctx.now >= *sa.drop_at &&
+            sa.children.empty()) {
+            sa.emit(ctx, sa_event::kind::notice, 0,
+                    "redundant IKE_SA of a rekey collision: the peer did not delete it; dropped");
+            sa.close(ctx);
+            return std::nullopt;
+        }
         if (auto g = sa.tasks.on_timer(ctx)) return gave_up(sa, *g, ctx);
+        if (sa.state() == ike_sa_state::established && sa.child_retry_at &&
+            ctx.now >= *sa.child_retry_at)
+            retry_child_rekeys(sa);
+        if (auto r = rekey_due(sa); r && ctx.now >= *r)
+            sa.tasks.queue(std::make_unique<ike_rekey>(sa, true));
+        sa.tasks.initiate(ctx);
         liveness_expired(sa, ctx);
         return std::nullopt;
+    }
+
+    // The IKE_SA's rekey (§1.3.2), unless one is queued or running already.
+    std::optional<time_point> rekey_due(const ike_sa& sa) const {
+        if (sa.state() != ike_sa_state::established || sa.tasks.has_queued(task_kind::ike_rekey))
+            return std::nullopt;
+        return sa.rekey_at;
+    }
+
+    // CHILD_SA rekeys refused with TEMPORARY_FAILURE (§2.25) start again.
+    void retry_child_rekeys(ike_sa& sa) {
+        sa.child_retry_at.reset();
+        for (auto& c : sa.children) {
+            if (!c.retry_rekey) continue;
+            c.retry_rekey = false;
+            const child_sa_config* cfg = sa.child_config(c.name);
+            if (!cfg || c.state != child_sa_state::installed || c.rekeyed_by != 0) continue;
+            c.state = child_sa_state::rekeying;
+            sa.tasks.queue(std::make_unique<child_create>(sa, true, cfg, c.id));
+        }
     }
 
     // §2.4: a request on an established IKE_SA that is never answered means
@@ -342,6 +405,9 @@ class engine::impl {
         if (sa.state() == ike_sa_state::gone) return best;
         consider(sa.tasks.deadline());
         consider(liveness_due(sa));
+        consider(rekey_due(sa));
+        if (sa.state() == ike_sa_state::established) consider(sa.child_retry_at);
+        if (sa.state() == ike_sa_state::rekeyed) consider(sa.drop_at);
         if (sa.state() == ike_sa_state::connecting && !sa.initiator)
             consider(sa.created + settings_.half_open_timeout);
         return best;
@@ -364,7 +430,7 @@ class engine::impl {
         return it == child_owners_.end() ? nullptr : it->second;
     }
 
-    ike_sa* find(ike_sa_id id) const {
+    ike_sa* find_sa(ike_sa_id id) const {
         auto it = by_id_.find(id);
         return it == by_id_.end() ? nullptr : it->second;
     }
@@ -386,6 +452,10 @@ class engine::impl {
     /// Established IKE_SAs behind a NAT of ours, by our SPI (NAT keepalives).
     std::unordered_map<std::uint64_t, ike_sa*> behind_nat_;
     std::deque<output> out_;
+    /// Our SPIs of IKE_SAs an IKE rekey made or changed during this call,
+    /// settled with the SA the call was about.
+    std::vector<std::uint64_t> touched_;
+    time_point last_now_{};
     stats stats_;
     bytes cookie_secret_;
     ike_sa_id next_sa_id_ = 0;
@@ -461,10 +531,10 @@ std::expected<ike_sa_id, engine_error> engine::initiate(time_point now, std::str
 }
 
 std::expected<void, engine_error> engine::terminate(time_point now, ike_sa_id id) {
-    auto* sa = impl_->find(id);
+    auto* sa = impl_->find_sa(id);
     if (!sa) return std::unexpected(engine_error{"no IKE_SA #" + std::to_string(id)});
     auto ctx = impl_->context(now);
-    if (sa->state() != ike_sa_state::established) {
+    if (sa->state() != ike_sa_state::established && sa->state() != ike_sa_state::rekeyed) {
         // Not authenticated yet: nothing to tell the peer.
         sa->fail(ctx, "terminated by operator before establishment");
         impl_->settle(sa->our_spi());
@@ -495,7 +565,7 @@ std::expected<ike_sa_id, engine_error> engine::terminate_child(time_point now, c
 
 void engine::on_kernel_result(time_point now, ike_sa_id id, child_sa_id child, bool ok,
                               std::string_view error) {
-    auto* sa = impl_->find(id);
+    auto* sa = impl_->find_sa(id);
     auto* c = sa ? sa->find_child(child) : nullptr;
     if (!c) return;
     auto ctx = impl_->context(now);
@@ -581,6 +651,7 @@ ike_sa_info info_of(const ike_sa& sa) {
     i.nat_local = sa.nat_local;
     i.nat_remote = sa.nat_remote;
     i.established = sa.established_at;
+    if (sa.state() == ike_sa_state::established) i.rekey_at = sa.rekey_at;
     for (const auto& c : sa.children) {
         child_sa_info ci;
         ci.id = c.id;
@@ -612,7 +683,7 @@ std::vector<ike_sa_info> engine::list_sas() const {
 }
 
 std::optional<ike_sa_info> engine::find_sa(ike_sa_id id) const {
-    const auto* sa = impl_->find(id);
+    const auto* sa = impl_->find_sa(id);
     if (!sa) return std::nullopt;
     return info_of(*sa);
 }

@@ -69,7 +69,7 @@ struct child_sa_info {
 struct ike_sa_info {
     ike_sa_id id = 0;
     std::string connection;
-    std::string state;  ///< "connecting", "established", "deleting"
+    std::string state;  ///< "connecting", "established", "rekeyed", "deleting"
     bool initiator = false;
     std::uint64_t spi_i = 0, spi_r = 0;
     socket_address local, remote;
@@ -77,6 +77,9 @@ struct ike_sa_info {
     std::string ike_proposal;  ///< negotiated, in keyword form
     bool nat_local = false, nat_remote = false;
     time_point established{};
+    /// When the IKE_SA will be rekeyed (rekey_time with jitter, or the retry
+    /// of a refused rekey); unset when it will not.
+    std::optional<time_point> rekey_at;
     std::vector<child_sa_info> children;
 };
 
@@ -118,8 +121,8 @@ class engine {
     void receive(time_point now, const socket_address& local, const socket_address& remote,
                  bytes_view datagram);
 
-    /// Deadlines (retransmissions, liveness checks, half-open expiry) due at
-    /// or before `now` are handled.
+    /// Deadlines (retransmissions, liveness checks, half-open expiry, IKE_SA
+    /// rekeys) due at or before `now` are handled.
     void on_timer(time_point now);
 
     /// Brings up `child` of `connection` (every child when empty): on the

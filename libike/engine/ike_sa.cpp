@@ -9,6 +9,7 @@
 #include "libike/codec/byte_writer.hpp"
 #include "libike/crypto/keymat.hpp"
 #include "libike/engine/fragment_sealer.hpp"
+#include "libike/engine/rekey_time.hpp"
 #include "libike/proposal/proposal_string.hpp"
 
 namespace ike {
@@ -19,6 +20,8 @@ std::string_view to_string(ike_sa_state s) {
             return "connecting";
         case ike_sa_state::established:
             return "established";
+        case ike_sa_state::rekeyed:
+            return "rekeyed";
         case ike_sa_state::deleting:
             return "deleting";
         case ike_sa_state::gone:
@@ -48,6 +51,8 @@ std::string_view event_name(ike_sa_event e) {
     switch (e) {
         case ike_sa_event::authenticated:
             return "authenticated";
+        case ike_sa_event::rekeyed:
+            return "rekeyed";
         case ike_sa_event::delete_started:
             return "delete_started";
         case ike_sa_event::deleted:
@@ -79,8 +84,20 @@ std::expected<void, std::string> ike_sa::transition(ike_sa_event ev) {
             state_ = ike_sa_state::established;
             return {};
         case ike_sa_state::established:
+            if (ev == ike_sa_event::rekeyed) {
+                state_ = ike_sa_state::rekeyed;
+                return {};
+            }
             if (ev != ike_sa_event::delete_started) return illegal();
             state_ = ike_sa_state::deleting;
+            return {};
+        case ike_sa_state::rekeyed:
+            if (ev == ike_sa_event::delete_started)
+                state_ = ike_sa_state::deleting;
+            else if (ev == ike_sa_event::deleted)
+                state_ = ike_sa_state::gone;
+            else
+                return illegal();
             return {};
         case ike_sa_state::deleting:
             if (ev != ike_sa_event::deleted) return illegal();
@@ -122,13 +139,28 @@ std::expected<void, std::string> ike_sa::derive_keys(const proposal& negotiated,
                                                      const secret& g_ir) {
     auto chosen = ike_algorithms_of(negotiated);
     if (!chosen) return std::unexpected("negotiated IKE proposal incomplete");
+    auto skeyseed = derive_skeyseed(chosen->prf, ni, nr, g_ir);
+    if (!skeyseed) return std::unexpected("SKEYSEED: " + skeyseed.error().message());
+    return install_keys(negotiated, *skeyseed);
+}
+
+std::expected<void, std::string> ike_sa::derive_rekeyed_keys(const prf& old_sk_d,
+                                                             const proposal& negotiated,
+                                                             const secret& g_ir) {
+    auto skeyseed = derive_rekey_skeyseed(old_sk_d, g_ir, ni, nr);
+    if (!skeyseed) return std::unexpected("SKEYSEED: " + skeyseed.error().message());
+    return install_keys(negotiated, *skeyseed);
+}
+
+std::expected<void, std::string> ike_sa::install_keys(const proposal& negotiated,
+                                                      const secret& skeyseed) {
+    auto chosen = ike_algorithms_of(negotiated);
+    if (!chosen) return std::unexpected("negotiated IKE proposal incomplete");
     const sk_algorithms& algs = chosen->sk;
     const prf_id prf_alg = chosen->prf;
     auto sizes = sk_key_sizes_for(algs);
     if (!sizes) return std::unexpected("IKE proposal: " + sizes.error().message());
-    auto skeyseed = derive_skeyseed(prf_alg, ni, nr, g_ir);
-    if (!skeyseed) return std::unexpected("SKEYSEED: " + skeyseed.error().message());
-    auto k = derive_ike_sa_keys(prf_alg, *skeyseed, ni, nr, spi_i, spi_r,
+    auto k = derive_ike_sa_keys(prf_alg, skeyseed, ni, nr, spi_i, spi_r,
                                 sa_key_lengths{sizes->encr, sizes->integ});
     if (!k) return std::unexpected("IKE SA keys: " + k.error().message());
     auto from_i = make_sk_cipher(algs, k->sk_ei, k->sk_ai);
@@ -148,6 +180,26 @@ std::expected<void, std::string> ike_sa::derive_keys(const proposal& negotiated,
     km.prf_alg = prf_alg;
     keys = std::move(km);
     return {};
+}
+
+void ike_sa::schedule_rekey(engine_context& ctx) {
+    const auto after = jittered(config->rekey_time, config->rand_time, ctx.rng);
+    if (after.count() > 0)
+        rekey_at = ctx.now + after;
+    else
+        rekey_at.reset();
+}
+
+void ike_sa::move_children(engine_context& ctx, ike_sa& to) {
+    for (auto& c : children) {
+        ctx.child_owners[c.id] = &to;
+        to.children.push_back(std::move(c));
+    }
+    children.clear();
+    if (child_retry_at && (!to.child_retry_at || *child_retry_at < *to.child_retry_at))
+        to.child_retry_at = child_retry_at;
+    child_retry_at.reset();
+    rekeyed_to = to.id;
 }
 
 ike_header ike_sa::header(exchange_type exchange, bool response, std::uint32_t message_id) const {
@@ -286,7 +338,8 @@ void ike_sa::close(engine_context& ctx) {
     remove_children(ctx, true);
     if (state_ == ike_sa_state::established) (void)transition(ike_sa_event::delete_started);
     (void)transition(ike_sa_event::deleted);
-    emit(ctx, sa_event::kind::ike_down);
+    emit(ctx, sa_event::kind::ike_down, 0,
+         rekeyed_to ? "rekeyed, replaced by IKE_SA #" + std::to_string(rekeyed_to) : "");
 }
 
 ts_range host_ts(const ip_addr& a) {

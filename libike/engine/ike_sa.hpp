@@ -4,11 +4,16 @@
 // IKE_SA lifecycle (transition() enforces it; anything else is an error):
 //
 //   connecting --authenticated--> established --delete_started--> deleting
-//       |                              |                              |
-//       +--------failed----------------+----------failed / deleted----+--> gone
+//                                     |                              ^
+//                                  rekeyed                    delete_started
+//                                     v                              |
+//                                  rekeyed --------------------------+
 //
-// (rekeying sits between established and gone in charon; IKE rekeying is not
-// implemented yet, so the state exists only in the diagram's future.)
+//   deleted: deleting or rekeyed --> gone;  failed: any state but gone --> gone
+//
+// rekeyed (RFC 7296 §1.3.2, tasks/ike_rekey): its CHILD_SAs have moved to the
+// new IKE_SA (`rekeyed_to`); it only waits for the Delete that ends it, sent
+// by the initiator of the rekey.
 //
 // CHILD_SA lifecycle: installing --kernel confirmed--> installed
 //                    --delete_started--> deleting --> (erased).
@@ -39,6 +44,21 @@ namespace ike {
 
 class ike_sa;
 
+/// The engine's table of IKE_SAs, for the task that makes a new IKE_SA out
+/// of an old one (IKE rekey, tasks/ike_rekey). The engine files an IKE_SA
+/// created here in its indexes after the current call.
+class ike_sa_registry {
+  public:
+    virtual ~ike_sa_registry() = default;
+    /// A random IKE SPI that none of our IKE_SAs uses.
+    virtual std::uint64_t new_spi() = 0;
+    /// A new IKE_SA of `config` with our SPI `spi`; nullptr when an IKE_SA
+    /// took that SPI meanwhile (the caller gives up that rekey).
+    virtual ike_sa* create(bool initiator, std::shared_ptr<const ike_sa_config> config,
+                           std::uint64_t spi, time_point now) = 0;
+    virtual ike_sa* find(ike_sa_id id) = 0;
+};
+
 /// Which IKE_SA holds each CHILD_SA, for finding a CHILD_SA by its number
 /// without a walk over every IKE_SA (ike_sa::add_child and erase_child keep
 /// it current).
@@ -58,10 +78,11 @@ struct engine_context {
     /// The configured connections, for a responder that learns in IKE_AUTH
     /// which of them the peer's identity belongs to.
     const std::vector<std::shared_ptr<const ike_sa_config>>& connections;
+    ike_sa_registry& registry;
 };
 
-enum class ike_sa_state : std::uint8_t { connecting, established, deleting, gone };
-enum class ike_sa_event : std::uint8_t { authenticated, delete_started, deleted, failed };
+enum class ike_sa_state : std::uint8_t { connecting, established, rekeyed, deleting, gone };
+enum class ike_sa_event : std::uint8_t { authenticated, rekeyed, delete_started, deleted, failed };
 std::string_view to_string(ike_sa_state s);
 
 /// `rekeying`: we started a rekey of it (it still carries the traffic).
@@ -86,6 +107,13 @@ struct child_sa {
     /// Made by a rekey: the lower nonce of that CREATE_CHILD_SA exchange,
     /// which decides a rekey collision (§2.8.1).
     bytes rekey_nonce;
+    /// Its rekey was refused for a while (TEMPORARY_FAILURE): tried again at
+    /// the IKE_SA's child_retry_at.
+    bool retry_rekey = false;
+    /// Made by the losing exchange of a rekey collision (§2.8.1): its removal
+    /// is no sign that the peer switched to the surviving CHILD_SA (only the
+    /// Delete of the old one is), so it moves no outbound SA.
+    bool redundant = false;
 };
 
 /// "installing", "installed", "rekeying", "rekeyed", "deleting".
@@ -134,6 +162,23 @@ class ike_sa {
     std::expected<void, std::string> transition(ike_sa_event ev);
     time_point created{};
     time_point established_at{};
+    /// When we rekey this IKE_SA (rekey_time less jitter, or a retry after
+    /// a refused rekey); unset: never.
+    std::optional<time_point> rekey_at;
+    /// Made by an IKE rekey: the lower nonce of that exchange, which decides
+    /// a rekey collision (§2.8.2).
+    bytes rekey_nonce;
+    /// Rekeyed: the IKE_SA that holds our CHILD_SAs now.
+    ike_sa_id rekeyed_to = 0;
+    /// Made by an IKE rekey: the IKE_SA it replaces.
+    ike_sa_id rekeyed_from = 0;
+    /// Rekeyed and redundant after a rekey collision (§2.8.2), for the peer to
+    /// delete: closed then if the peer never does (its rekey may have died
+    /// with the old IKE_SA when our Delete overtook its answer).
+    std::optional<time_point> drop_at;
+    /// A CHILD_SA rekey refused with TEMPORARY_FAILURE (§2.25) is tried
+    /// again then; the CHILD_SAs to retry carry retry_rekey.
+    std::optional<time_point> child_retry_at;
 
     /// Changed only through add_child and erase_child (and remove_children),
     /// which keep ctx.child_owners current.
@@ -152,6 +197,21 @@ class ike_sa {
     /// Derives SKEYSEED and the SK_* keys from the negotiated IKE proposal.
     /// Errors: a plain-words reason (unsupported algorithm, backend failure).
     std::expected<void, std::string> derive_keys(const proposal& negotiated, const secret& g_ir);
+    /// The keys of an IKE_SA made by rekeying (§2.18): SKEYSEED =
+    /// prf(SK_d (old), g^ir (new) | Ni | Nr) with the old SA's PRF, then the
+    /// SK_* keys as in derive_keys with this SA's nonces (ni, nr) and SPIs.
+    /// Errors: as derive_keys.
+    std::expected<void, std::string> derive_rekeyed_keys(const prf& old_sk_d,
+                                                         const proposal& negotiated,
+                                                         const secret& g_ir);
+
+    /// Sets rekey_at from the config's rekey_time less a random part of up
+    /// to rand_time (unset when rekey_time is 0).
+    void schedule_rekey(engine_context& ctx);
+    /// Moves every CHILD_SA to `to` (same numbers; the child directory
+    /// follows) and remembers `to` as our successor. Nothing goes to the
+    /// kernel: the SAs stay as they are.
+    void move_children(engine_context& ctx, ike_sa& to);
 
     /// Encodes (and, once keys exist, encrypts) a message of this SA.
     /// Errors: a reason when sealing fails.
@@ -186,7 +246,8 @@ class ike_sa {
     void remove_children(engine_context& ctx, bool report);
     /// Fails the SA: removes children, emits sa_event failed with `reason`.
     void fail(engine_context& ctx, std::string reason, bool report = true);
-    /// Normal end after a Delete: removes children, emits ike_down.
+    /// Normal end after a Delete: removes children, emits ike_down (for a
+    /// rekeyed IKE_SA it names the successor; it has no CHILD_SAs left).
     void close(engine_context& ctx);
 
     /// `name`: the child's "connection/child" when `child` is not (yet) one of ours.
@@ -202,6 +263,9 @@ class ike_sa {
     bool connection_filed_usable = false;           ///< filed among the usable SAs
 
   private:
+    /// The SK_* keys and SK ciphers from SKEYSEED (§2.14), with ni, nr, SPIs.
+    std::expected<void, std::string> install_keys(const proposal& negotiated,
+                                                  const secret& skeyseed);
     /// The IKE header of a message of ours (flags from our role).
     ike_header header(exchange_type exchange, bool response, std::uint32_t message_id) const;
 

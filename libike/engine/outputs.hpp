@@ -115,6 +115,10 @@ struct sa_event {
         child_failed,  ///< a CHILD_SA was refused or could not be installed; the IKE_SA stays
         warning,       ///< worth an operator's attention; nothing went down
         notice,        ///< a step of a negotiation worth logging (e.g. INVALID_KE_PAYLOAD)
+        /// IKE rekey (RFC 7296 §1.3.2): the CHILD_SAs of IKE_SA `old_ike` are now
+        /// carried by IKE_SA `ike` (same CHILD_SA numbers); `old_ike` stays until
+        /// its Delete (ike_down) and carries nothing any more.
+        ike_rekeyed,
     };
     kind what{};
     ike_sa_id ike = 0;
@@ -123,6 +127,7 @@ struct sa_event {
     std::string child_name;  ///< "connection/child" of child events, else empty
     std::string connection;  ///< the IKE_SA's connection, for log context
     socket_address remote;   ///< the peer, for log context
+    ike_sa_id old_ike = 0;   ///< ike_rekeyed: the IKE_SA the CHILD_SAs left
 };
 
 using output = std::variant<send_datagram, install_child_sa, install_outbound_sa, remove_child_sa,

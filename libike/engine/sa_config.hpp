@@ -62,7 +62,10 @@ struct ike_sa_config {
     auth_kind local_auth = auth_kind::psk;
     auth_kind remote_auth = auth_kind::psk;
     duration dpd_delay{0};  ///< 0: no liveness checks
+    /// The IKE_SA is rekeyed (RFC 7296 §1.3.2) at rekey_time less a random
+    /// part of up to rand_time; 0: never.
     duration rekey_time = std::chrono::hours(4);
+    duration rand_time = std::chrono::minutes(24);
     fragmentation_policy fragmentation = fragmentation_policy::yes;
     std::vector<child_sa_config> children;
 };

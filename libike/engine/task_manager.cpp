@@ -14,6 +14,7 @@
 #include "libike/tasks/ike_dpd.hpp"
 #include "libike/tasks/ike_init.hpp"
 #include "libike/tasks/ike_natd.hpp"
+#include "libike/tasks/ike_rekey.hpp"
 
 namespace ike {
 
@@ -24,8 +25,8 @@ namespace {
 // ike_init with ike_natd, IKE_AUTH carries ike_auth with the first
 // child_create; every other exchange carries one task.
 constexpr task_kind initiator_order[] = {
-    task_kind::ike_init,   task_kind::ike_natd,     task_kind::ike_auth, task_kind::child_create,
-    task_kind::ike_delete, task_kind::child_delete, task_kind::ike_dpd,
+    task_kind::ike_init,   task_kind::ike_natd,     task_kind::ike_auth,  task_kind::child_create,
+    task_kind::ike_delete, task_kind::child_delete, task_kind::ike_rekey, task_kind::ike_dpd,
 };
 
 exchange_type exchange_of(task_kind k, ike_sa_state s) {
@@ -39,6 +40,8 @@ exchange_type exchange_of(task_kind k, ike_sa_state s) {
             // The first CHILD_SA rides in IKE_AUTH (§1.2), later ones get their own.
             return s == ike_sa_state::connecting ? exchange_type::ike_auth
                                                  : exchange_type::create_child_sa;
+        case task_kind::ike_rekey:
+            return exchange_type::create_child_sa;
         case task_kind::ike_delete:
         case task_kind::child_delete:
         case task_kind::ike_dpd:
@@ -67,23 +70,57 @@ std::size_t per_exchange(exchange_type e, task_kind k) {
     return 1;
 }
 
-// Responder: tasks created for a request, by exchange type and (for
-// INFORMATIONAL) by a Delete payload's protocol; in processing order.
+// Responder: tasks created for a request, by exchange type and by what the
+// request carries (for INFORMATIONAL a Delete payload's protocol, for
+// CREATE_CHILD_SA the protocol of the SA payload's proposals: IKE is a
+// rekey of the IKE_SA, §1.3.2); in processing order.
+enum class when : std::uint8_t { always, delete_ike, delete_esp, sa_ike, sa_not_ike };
 struct responder_rule {
     exchange_type exchange;
-    protocol_id delete_protocol;  ///< none: always
+    when condition;
     task_kind kind;
 };
 constexpr responder_rule responder_rules[] = {
-    {exchange_type::ike_sa_init, protocol_id::none, task_kind::ike_init},
-    {exchange_type::ike_sa_init, protocol_id::none, task_kind::ike_natd},
-    {exchange_type::ike_auth, protocol_id::none, task_kind::ike_auth},
-    {exchange_type::ike_auth, protocol_id::none, task_kind::child_create},
-    {exchange_type::create_child_sa, protocol_id::none, task_kind::child_create},
-    {exchange_type::informational, protocol_id::ike, task_kind::ike_delete},
-    {exchange_type::informational, protocol_id::esp, task_kind::child_delete},
-    {exchange_type::informational, protocol_id::none, task_kind::ike_dpd},
+    {exchange_type::ike_sa_init, when::always, task_kind::ike_init},
+    {exchange_type::ike_sa_init, when::always, task_kind::ike_natd},
+    {exchange_type::ike_auth, when::always, task_kind::ike_auth},
+    {exchange_type::ike_auth, when::always, task_kind::child_create},
+    {exchange_type::create_child_sa, when::sa_not_ike, task_kind::child_create},
+    {exchange_type::create_child_sa, when::sa_ike, task_kind::ike_rekey},
+    {exchange_type::informational, when::delete_ike, task_kind::ike_delete},
+    {exchange_type::informational, when::delete_esp, task_kind::child_delete},
+    {exchange_type::informational, when::always, task_kind::ike_dpd},
 };
+
+bool has_delete(const std::vector<payload>& inner, protocol_id protocol) {
+    return std::ranges::any_of(inner, [&](const payload& p) {
+        const auto* d = std::get_if<delete_payload>(&p.body);
+        return d && d->protocol == protocol;
+    });
+}
+
+bool offers_ike_sa(const std::vector<payload>& inner) {
+    return std::ranges::any_of(inner, [](const payload& p) {
+        const auto* sa = std::get_if<sa_payload>(&p.body);
+        return sa && !sa->proposals.empty() && sa->proposals.front().protocol == protocol_id::ike;
+    });
+}
+
+bool holds(when c, const std::vector<payload>& inner) {
+    switch (c) {
+        case when::always:
+            return true;
+        case when::delete_ike:
+            return has_delete(inner, protocol_id::ike);
+        case when::delete_esp:
+            return has_delete(inner, protocol_id::esp);
+        case when::sa_ike:
+            return offers_ike_sa(inner);
+        case when::sa_not_ike:
+            return !offers_ike_sa(inner);
+    }
+    return false;
+}
 
 // Which exchanges a state accepts as requests from the peer (§1.2: IKE_AUTH
 // only after IKE_SA_INIT; INFORMATIONAL only on an authenticated SA).
@@ -93,6 +130,7 @@ bool accepts_request(ike_sa_state s, exchange_type e, std::uint32_t id) {
             return (e == exchange_type::ike_sa_init && id == 0) ||
                    (e == exchange_type::ike_auth && id == 1);
         case ike_sa_state::established:
+        case ike_sa_state::rekeyed:  // CREATE_CHILD_SA: answered TEMPORARY_FAILURE (§2.25)
             return e == exchange_type::informational || e == exchange_type::create_child_sa;
         case ike_sa_state::deleting:
             return e == exchange_type::informational;
@@ -118,6 +156,8 @@ std::unique_ptr<task> make_responder_task(task_kind k, ike_sa& sa) {
             return std::make_unique<child_delete>(sa, false, 0);
         case task_kind::ike_dpd:
             return std::make_unique<ike_dpd>(sa, false);
+        case task_kind::ike_rekey:
+            return std::make_unique<ike_rekey>(sa, false);
     }
     return nullptr;
 }
@@ -149,11 +189,22 @@ bool task_manager::has_child_delete(child_sa_id child) const {
     return std::ranges::any_of(queued_, is) || std::ranges::any_of(active_, is);
 }
 
+bool task_manager::active_has(task_kind kind) const {
+    return std::ranges::any_of(active_, [&](const auto& t) { return t->kind() == kind; });
+}
+
+void task_manager::migrate_queued(task_manager& to) {
+    for (auto& t : queued_)
+        if (auto moved = t->migrate(to.sa_)) to.queue(std::move(moved));
+    queued_.clear();
+}
+
 void task_manager::initiate(engine_context& ctx) {
     if (!active_.empty() || queued_.empty() || sa_.state() == ike_sa_state::gone) return;
     std::erase_if(queued_, [](const auto& t) { return t->obsolete(); });
-    // No new exchanges but the Delete once the IKE_SA is being deleted.
-    if (sa_.state() == ike_sa_state::deleting) {
+    // No new exchanges but the Delete once the IKE_SA is being deleted, or
+    // rekeyed (its CHILD_SAs and their work went to the new IKE_SA).
+    if (sa_.state() == ike_sa_state::deleting || sa_.state() == ike_sa_state::rekeyed) {
         std::erase_if(queued_, [](const auto& t) { return t->kind() != task_kind::ike_delete; });
         if (queued_.empty()) return;
     }
@@ -369,17 +420,9 @@ void task_manager::process_response(const message& m, const std::vector<payload>
 
 void task_manager::create_passive_tasks(const message& m, const std::vector<payload>& inner) {
     passive_.clear();
-    for (const auto& rule : responder_rules) {
-        if (rule.exchange != m.header.exchange) continue;
-        if (rule.delete_protocol != protocol_id::none) {
-            bool present = std::ranges::any_of(inner, [&](const payload& p) {
-                const auto* d = std::get_if<delete_payload>(&p.body);
-                return d && d->protocol == rule.delete_protocol;
-            });
-            if (!present) continue;
-        }
-        passive_.push_back(make_responder_task(rule.kind, sa_));
-    }
+    for (const auto& rule : responder_rules)
+        if (rule.exchange == m.header.exchange && holds(rule.condition, inner))
+            passive_.push_back(make_responder_task(rule.kind, sa_));
 }
 
 void task_manager::process_request(const message& m, const std::vector<payload>& inner,

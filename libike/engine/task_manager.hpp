@@ -49,6 +49,12 @@ class task_manager {
     /// A queued or active child_create for `config` / child_delete of `child`.
     bool has_child_create(const child_sa_config* config) const;
     bool has_child_delete(child_sa_id child) const;
+    /// Our outstanding request includes a task of `kind`.
+    bool active_has(task_kind kind) const;
+
+    /// After an IKE rekey: our queued tasks go to `to`'s task manager (each
+    /// redone there by task::migrate, or dropped); `to` starts them.
+    void migrate_queued(task_manager& to);
 
     /// Starts the next queued exchange if none is outstanding.
     void initiate(engine_context& ctx);

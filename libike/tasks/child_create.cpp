@@ -7,6 +7,7 @@
 #include "libike/codec/notify_payload.hpp"
 #include "libike/crypto/keymat.hpp"
 #include "libike/engine/ike_sa.hpp"
+#include "libike/engine/rekey_time.hpp"
 #include "libike/proposal/proposal_string.hpp"
 #include "libike/sa/proposal_match.hpp"
 #include "libike/tasks/child_delete.hpp"
@@ -77,27 +78,17 @@ std::string child_name(const ike_sa& sa, const child_sa_config* c) {
     return sa.config->name + "/" + (c ? c->name : std::string("?"));
 }
 
-// The soft time limit: rekey_time less a random part of up to rand_time, so
-// that two peers with the same settings don't rekey at the same instant.
-std::chrono::seconds jittered(duration rekey_time, duration rand_time, random_source& rng) {
-    using std::chrono::seconds;
-    const auto rekey = std::chrono::duration_cast<seconds>(rekey_time);
-    const auto spread = std::chrono::duration_cast<seconds>(std::min(rand_time, rekey_time));
-    if (rekey.count() <= 0 || spread.count() <= 0) return rekey;
-    std::array<std::uint8_t, 4> b{};
-    rng.fill(b);
-    const std::uint32_t r = (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) |
-                            (std::uint32_t{b[2]} << 8) | b[3];
-    const auto cut = seconds(r % (static_cast<std::uint64_t>(spread.count()) + 1));
-    return std::max(seconds(1), rekey - cut);
-}
-
 }  // namespace
 
 bool child_create::obsolete() const {
     if (!initiator_ || rekey_of_ == 0) return false;
     const child_sa* old = sa_.find_child(rekey_of_);
     return !old || old->state != child_sa_state::rekeying;
+}
+
+std::unique_ptr<task> child_create::migrate(ike_sa& to) const {
+    if (!initiator_) return nullptr;
+    return std::make_unique<child_create>(to, true, config_, rekey_of_);
 }
 
 task_result child_create::build(message_builder& m, engine_context& ctx) {
@@ -152,8 +143,12 @@ task_result child_create::build_response(message_builder& m, engine_context& ctx
     if (!requested_) return progress::done;  // childless IKE_AUTH
     if (failure_) {
         m.add_notify(*failure_, failure_data_);
-        // INVALID_KE_PAYLOAD is negotiation, not failure: the peer retries.
-        if (*failure_ != notify_type::invalid_ke_payload) fail(ctx, failure_reason_);
+        // INVALID_KE_PAYLOAD and TEMPORARY_FAILURE are negotiation, not
+        // failure: the peer retries.
+        if (*failure_ == notify_type::temporary_failure)
+            sa_.emit(ctx, sa_event::kind::notice, 0, failure_reason_, child_name(sa_, config_));
+        else if (*failure_ != notify_type::invalid_ke_payload)
+            fail(ctx, failure_reason_);
         return progress::done;
     }
     spi_in_ = random_esp_spi(ctx.rng);
@@ -187,6 +182,10 @@ task_result child_create::process_response(const inbound_message& m, engine_cont
             group_ = *g;
             return progress::need_more;
         }
+    }
+    if (rekey_of_ && m.find_notify(notify_type::temporary_failure)) {
+        retry_rekey_later(ctx);
+        return progress::done;
     }
     for (auto e : child_errors)
         if (m.find_notify(e)) {
@@ -257,7 +256,19 @@ task_result child_create::process_response(const inbound_message& m, engine_cont
 void child_create::finish_rekey(engine_context& ctx) {
     child_sa* old = sa_.find_child(rekey_of_);
     child_sa* ours = sa_.find_child(created_);
-    if (!old || !ours) return;
+    if (!ours) return;
+    if (!old) {
+        // §2.25.1: the peer deleted the old CHILD_SA while our rekey of it
+        // ran (it won a collision and its Delete overtook our answer to its
+        // rekey, or it meant to delete it): the new one is not wanted either.
+        sa_.emit(ctx, sa_event::kind::notice, created_,
+                 "CHILD_SA #" + std::to_string(rekey_of_) +
+                     " was deleted by the peer during its rekey; deleting its replacement #" +
+                     std::to_string(created_));
+        if (!sa_.tasks.has_child_delete(created_))
+            sa_.tasks.queue(std::make_unique<child_delete>(sa_, true, created_));
+        return;
+    }
     old->state = child_sa_state::installed;
     child_sa_id redundant = rekey_of_;  // what we delete: normally the old one
     if (child_sa* theirs = old->rekeyed_by ? sa_.find_child(old->rekeyed_by) : nullptr) {
@@ -269,6 +280,7 @@ void child_create::finish_rekey(engine_context& ctx) {
         child_sa& loser = ours_lost ? *ours : *theirs;
         child_sa& winner = ours_lost ? *theirs : *ours;
         loser.rekeyed_by = winner.id;  // its removal is no child_down
+        loser.redundant = true;
         old->rekeyed_by = winner.id;
         sa_.emit(ctx, sa_event::kind::notice, 0,
                  "CHILD_SA " + old->name + ": rekey collision with the peer; #" +
@@ -323,16 +335,19 @@ task_result child_create::process_request(const inbound_message& m, engine_conte
     return progress::done;
 }
 
-// CREATE_CHILD_SA request: a new CHILD_SA needs SA, Nonce, TSi and TSr (§1.3.1);
-// rekeys are refused for now. False when refused.
+// CREATE_CHILD_SA request: a new CHILD_SA needs SA, Nonce, TSi and TSr (§1.3.1).
+// (An IKE_SA rekey goes to ike_rekey.) False when refused.
 bool child_create::check_create_request(const inbound_message& m) {
     const auto* sa = m.find<sa_payload>(payload_type::sa);
     const auto* nonce = m.find<nonce_payload>(payload_type::nonce);
     const auto* rekey = m.find_notify(notify_type::rekey_sa);
-    if (rekey && !find_rekeyed(*rekey)) {
+    if (sa_.state() != ike_sa_state::established || sa_.tasks.active_has(task_kind::ike_rekey)) {
+        // §2.25: the IKE_SA is being rekeyed; the peer tries again later,
+        // on the new IKE_SA.
+        refuse(notify_type::temporary_failure,
+               "IKE_SA #" + std::to_string(sa_.id) + " is being rekeyed");
+    } else if (rekey && !find_rekeyed(*rekey)) {
         // refused by find_rekeyed
-    } else if (sa && !sa->proposals.empty() && sa->proposals.front().protocol == protocol_id::ike) {
-        refuse(notify_type::no_additional_sas, "IKE_SA rekeying is not supported yet");
     } else if (!sa || !nonce || !m.find<ts_payload>(payload_type::tsi) ||
                !m.find<ts_payload>(payload_type::tsr)) {
         refuse(notify_type::invalid_syntax, "CREATE_CHILD_SA request lacks SA, Nonce, TSi or TSr");
@@ -521,6 +536,24 @@ void child_create::install(engine_context& ctx) {
     created_ = c.id;
     sa_.add_child(ctx, std::move(c));
     ctx.out.emplace_back(std::move(ins));
+}
+
+// §2.25: the peer is busy (typically rekeying the IKE_SA); the CHILD_SA is
+// rekeyed again after a random wait, on whichever IKE_SA then holds it.
+void child_create::retry_rekey_later(engine_context& ctx) {
+    child_sa* old = sa_.find_child(rekey_of_);
+    const bool again = old && old->state == child_sa_state::rekeying;
+    if (again) {
+        old->state = child_sa_state::installed;
+        old->retry_rekey = true;
+        const time_point at =
+            ctx.now + random_delay(std::chrono::seconds(1), std::chrono::seconds(3), ctx.rng);
+        if (!sa_.child_retry_at || at < *sa_.child_retry_at) sa_.child_retry_at = at;
+    }
+    sa_.emit(ctx, sa_event::kind::notice, rekey_of_,
+             "rekeying CHILD_SA #" + std::to_string(rekey_of_) +
+                 ": peer answered TEMPORARY_FAILURE; " +
+                 (again ? "trying again in a few seconds" : "it is gone meanwhile"));
 }
 
 void child_create::fail(engine_context& ctx, std::string reason) {

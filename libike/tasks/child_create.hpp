@@ -26,8 +26,9 @@
 //              outbound SA back until the initiator's Delete of the old one
 //              arrives (child_delete installs it, then removes the old SAs),
 //              so it never sends on an SA the initiator cannot receive yet.
-// IKE_SA rekeying arrives as CREATE_CHILD_SA too; until it is implemented the
-// responder refuses it with NO_ADDITIONAL_SAS.
+// IKE_SA rekeying arrives as CREATE_CHILD_SA too, but goes to ike_rekey; while
+// it runs, CHILD_SA requests are refused with TEMPORARY_FAILURE (§2.25), and a
+// rekey of ours refused so is tried again a few seconds later.
 #include <memory>
 #include <optional>
 #include <string>
@@ -56,6 +57,7 @@ class child_create final : public task {
     bool obsolete() const override;
     task_result build(message_builder& m, engine_context& ctx) override;
     task_result process(const inbound_message& m, engine_context& ctx) override;
+    std::unique_ptr<task> migrate(ike_sa& to) const override;
 
   private:
     task_result build_request(message_builder& m, engine_context& ctx);
@@ -82,6 +84,9 @@ class child_create final : public task {
     /// kernel's confirmation).
     void install(engine_context& ctx);
     void fail(engine_context& ctx, std::string reason);
+    /// Rekey initiator refused with TEMPORARY_FAILURE: marks the old CHILD_SA
+    /// for another rekey after a random wait (ike_sa::child_retry_at).
+    void retry_rekey_later(engine_context& ctx);
     std::string offer_text() const;
     void refuse(notify_type notify, std::string reason, bytes data = {});
 

@@ -12,8 +12,10 @@ void child_delete::remove(engine_context& ctx, const std::vector<child_sa_id>& i
         if (it == sa_.children.end()) continue;
         const child_sa_id successor = it->rekeyed_by;
         // Rekey responder: the initiator deleted the old SA, so it receives on
-        // the new one; our outbound SA switches before the old one goes.
-        if (child_sa* next = successor ? sa_.find_child(successor) : nullptr;
+        // the new one; our outbound SA switches before the old one goes. (Not
+        // on the removal of a collision's redundant CHILD_SA: the peer may not
+        // have our answer yet, and only its Delete of the old one says so.)
+        if (child_sa* next = successor && !it->redundant ? sa_.find_child(successor) : nullptr;
             next && next->outbound_pending) {
             next->outbound_pending = false;
             ctx.out.emplace_back(install_outbound_sa{sa_.id, next->id});

@@ -18,6 +18,9 @@ class child_delete final : public task {
     child_sa_id child() const { return child_; }
     task_result build(message_builder& m, engine_context& ctx) override;
     task_result process(const inbound_message& m, engine_context& ctx) override;
+    std::unique_ptr<task> migrate(ike_sa& to) const override {
+        return std::make_unique<child_delete>(to, true, child_);
+    }
 
   private:
     void remove(engine_context& ctx, const std::vector<child_sa_id>& ids);

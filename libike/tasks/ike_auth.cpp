@@ -149,6 +149,7 @@ task_result ike_auth::build(message_builder& m, engine_context& ctx) {
     if (auto t = sa_.transition(ike_sa_event::authenticated); !t)
         return std::unexpected(task_error{notify_type::invalid_syntax, {}, t.error()});
     sa_.established_at = ctx.now;
+    sa_.schedule_rekey(ctx);
     sa_.emit(ctx, sa_event::kind::ike_up);
     return progress::done;
 }
@@ -178,6 +179,7 @@ task_result ike_auth::process(const inbound_message& m, engine_context& ctx) {
         if (auto t = sa_.transition(ike_sa_event::authenticated); !t)
             return std::unexpected(task_error{std::nullopt, {}, t.error()});
         sa_.established_at = ctx.now;
+        sa_.schedule_rekey(ctx);
         sa_.emit(ctx, sa_event::kind::ike_up);
         return progress::done;
     }

@@ -13,6 +13,9 @@ class ike_delete final : public task {
     task_kind kind() const override { return task_kind::ike_delete; }
     task_result build(message_builder& m, engine_context& ctx) override;
     task_result process(const inbound_message& m, engine_context& ctx) override;
+    std::unique_ptr<task> migrate(ike_sa& to) const override {
+        return std::make_unique<ike_delete>(to, true);
+    }
 };
 
 }  // namespace ike

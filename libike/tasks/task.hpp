@@ -12,6 +12,7 @@
 // child_create task answers/report them itself and the IKE_SA stays (§1.2).
 #include <cstdint>
 #include <expected>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -52,6 +53,7 @@ enum class task_kind : std::uint8_t {
     ike_delete,
     child_delete,
     ike_dpd,
+    ike_rekey,
 };
 
 /// The payloads of a message being built, in order.
@@ -110,6 +112,10 @@ class task {
     /// A queued task that lost its purpose (e.g. a rekey of a CHILD_SA that
     /// is gone): the task manager drops it instead of starting it.
     virtual bool obsolete() const { return false; }
+    /// A queued (not yet started) initiator task redone on `to`, the IKE_SA
+    /// that replaces ours after an IKE rekey; nullptr: dropped (the new
+    /// IKE_SA has no use for it).
+    virtual std::unique_ptr<task> migrate(ike_sa& /*to*/) const { return nullptr; }
     /// Adds this task's payloads to a request (initiator) or response (responder).
     virtual task_result build(message_builder& m, engine_context& ctx) = 0;
     /// Reads this task's payloads from a response (initiator) or request (responder).

@@ -1,15 +1,21 @@
 #!/bin/bash
-# ikev2d_rekey.sh: CHILD_SA rekeying between two ikev2d daemons under load,
-# with zero packets lost (lan-a -- gw-a == gw-b -- lan-b, lab_site_to_site):
+# ikev2d_rekey.sh: CHILD_SA and IKE_SA rekeying between two ikev2d daemons
+# under load, with zero packets lost (lan-a -- gw-a == gw-b -- lan-b,
+# lab_site_to_site):
 #   1. both gateways run ikev2d with a tunnel CHILD_SA whose rekey_time is
 #      5 s (rand_time 2 s: each side's soft limit falls 3-5 s after the SA
 #      was made, so both sides start rekeys and some collide) and life_time
-#      12 s; the kernel's soft EXPIRE starts each rekey;
+#      12 s; the kernel's soft EXPIRE starts each rekey; the IKE_SA's
+#      rekey_time is 15 s (rand_time 5 s: both sides rekey it 10-15 s after
+#      it was made, CHILD_SA rekeys that cross an IKE rekey get
+#      TEMPORARY_FAILURE and are tried again);
 #   2. lan-a sends 6000 pings to lan-b at 100 packets/s (-i 0.01; UML
 #      manages about half that rate) across the tunnel: every
 #      ping must be answered, while the CHILD_SA is rekeyed at least 10 times
-#      (counted in both daemons' logs) and never reaches its hard limit;
-#   3. afterwards both daemons list one CHILD_SA with mirrored SPIs and each
+#      and the IKE_SA at least 3 times (counted in both daemons' logs) and
+#      the CHILD_SA never reaches its hard limit;
+#   3. afterwards both daemons list one IKE_SA with the same SPIs and one
+#      CHILD_SA with mirrored SPIs and each
 #      kernel holds exactly that SA pair of ikev2d's (read again until a
 #      moment between two rekeys), and pings still cross both ways;
 #   4. terminate and SIGTERM leave nothing in either kernel.
@@ -31,12 +37,14 @@ GWS=(gw-a gw-b)
 PING_SECONDS=60
 PING_COUNT=$((PING_SECONDS * 100))
 MIN_REKEYS=10
+MIN_IKE_REKEYS=3
 
 # write_config GW LOCAL REMOTE LOCAL_ID REMOTE_ID LOCAL_TS REMOTE_TS START_ACTION
 write_config() {
   {
     ikev2d_daemon_yaml "$1"
-    ikev2d_conn_yaml "$CONN" "$2" "$3" "$4" "$5"
+    ikev2d_conn_yaml "$CONN" "$2" "$3" "$4" "$5" |
+      sed 's/^    children:$/    rekey_time: 15s\n    rand_time: 5s\n&/'
     ikev2d_child_yaml net "$6" "$7" "$8"
     echo "        rekey_time: 5s"
     echo "        rand_time: 2s"
@@ -44,36 +52,38 @@ write_config() {
   } >"$(ikev2d_config_file "$1")"
 }
 
-# sa_pairs_are GW N: GW's kernel holds exactly N SAs of ikev2d's reqid range.
-sa_count_is() { [ "$(ikev2d_our_sas "$1" | wc -l)" -eq "$2" ]; }
-
-# pair_agrees: both daemons list one CHILD_SA with mirrored SPIs, and each
-# kernel holds exactly that SA pair of ours. The CHILD_SA keeps being
-# rekeyed every few seconds, so the lists and the kernels are read again
-# until one moment finds them all at rest (a single read may straddle a
-# rekey).
+# pair_agrees: both daemons list one IKE_SA, established, with the same SPIs
+# and one CHILD_SA with mirrored SPIs, and each kernel holds exactly that SA
+# pair of ours. The SAs keep being rekeyed every few seconds, so the lists
+# and the kernels are read again until one moment finds them all at rest (a
+# single read may straddle a rekey); each round starts few processes, since
+# each costs a lot in the guest.
 pair_agrees() {
-  local gw spi
-  declare -A in out
+  local gw want
+  declare -A in out ike
   for gw in "${GWS[@]}"; do
     ikev2d_ctl "$gw" --json list-sas >"$LAB_OUT/sas-$gw.json" 2>&1 || return 1
-    read -r "in[$gw]" "out[$gw]" < <("$JQ" -r '[.sas[].children[]] | select(length == 1) | .[0] | "\(.spi_in) \(.spi_out)"' "$LAB_OUT/sas-$gw.json")
-    [ -n "${in[$gw]:-}" ] && [ -n "${out[$gw]:-}" ] || return 1
+    read -r "in[$gw]" "out[$gw]" "ike[$gw]" < <("$JQ" -r '.sas | select(length == 1) | .[0] |
+      select(.state == "established" and (.children | length == 1)) |
+      "\(.children[0].spi_in) \(.children[0].spi_out) \(.spi_i)_i/\(.spi_r)_r"' "$LAB_OUT/sas-$gw.json")
+    [ -n "${ike[$gw]:-}" ] || return 1
   done
-  [ "${in[gw-a]}" = "${out[gw-b]}" ] && [ "${out[gw-a]}" = "${in[gw-b]}" ] || return 1
+  [ "${in[gw-a]}" = "${out[gw-b]}" ] && [ "${out[gw-a]}" = "${in[gw-b]}" ] &&
+    [ "${ike[gw-a]}" = "${ike[gw-b]}" ] || return 1
   for gw in "${GWS[@]}"; do
-    sa_count_is "$gw" 2 || return 1
-    for spi in "${in[$gw]}" "${out[$gw]}"; do
-      ip -n "$gw" xfrm state | grep -q "spi 0x$spi " || return 1
-    done
+    want=$(printf '0x%s\n' "${in[$gw]}" "${out[$gw]}" | sort)
+    [ "$(ikev2d_our_sas "$gw" | awk '{ print $1 }' | sort)" = "$want" ] || return 1
   done
-  PAIR_SEEN="gw-a in ${in[gw-a]} out ${out[gw-a]}, gw-b in ${in[gw-b]} out ${out[gw-b]}"
+  PAIR_SEEN="IKE_SA ${ike[gw-a]}; CHILD_SA gw-a in ${in[gw-a]} out ${out[gw-a]}, gw-b in ${in[gw-b]} out ${out[gw-b]}"
 }
 
-# rekeys GW: how many rekeys GW's daemon logged.
+# rekeys GW: how many CHILD_SA rekeys GW's daemon logged.
 rekeys() { grep -c 'rekeyed: #' "$LAB_OUT/ikev2d-$1.log"; }
+# ike_rekeys GW: how many IKE_SA rekeys GW's daemon logged (a collision
+# moves the CHILD_SAs twice on one side, so this may count a little more).
+ike_rekeys() { grep -c 'IKE_SA rekeyed: ' "$LAB_OUT/ikev2d-$1.log"; }
 
-lab_step "1. two ikev2d with a CHILD_SA rekeyed every 3-5 s"
+lab_step "1. two ikev2d with a CHILD_SA rekeyed every 3-5 s, the IKE_SA every 10-15 s"
 lab_site_to_site
 lab_route gw-a 10.2.0.0/24 192.0.2.2
 lab_route gw-b 10.1.0.0/24 192.0.2.1
@@ -95,19 +105,30 @@ sent=${BASH_REMATCH[1]} received=${BASH_REMATCH[2]}
 [[ $summary =~ time\ ([0-9]+)ms ]] && lab_log "$sent pings in $((BASH_REMATCH[1] / 1000)) s: $((sent * 1000 / (BASH_REMATCH[1] + 1))) per second"
 rekeys_a=$(rekeys gw-a) rekeys_b=$(rekeys gw-b)
 lab_log "rekeys logged: gw-a $rekeys_a, gw-b $rekeys_b (each rekey is logged by both sides)"
+ike_rekeys_a=$(ike_rekeys gw-a) ike_rekeys_b=$(ike_rekeys gw-b)
+ike_by_a=$(grep -c 'IKE_SA rekeyed: .* by us,' "$LAB_OUT/ikev2d-gw-a.log")
+ike_by_b=$(grep -c 'IKE_SA rekeyed: .* by us,' "$LAB_OUT/ikev2d-gw-b.log")
+ike_collisions=$(grep -c 'IKE_SA #[0-9]*: rekey collision' "$LAB_OUT/ikev2d-gw-a.log")
+refused=$(cat "$LAB_OUT"/ikev2d-gw-*.log | grep -c 'TEMPORARY_FAILURE')
+lab_log "IKE_SA rekeys logged: gw-a $ike_rekeys_a, gw-b $ike_rekeys_b (started by gw-a $ike_by_a, by gw-b $ike_by_b; $ike_collisions IKE rekey collisions seen by gw-a, $refused TEMPORARY_FAILURE lines)"
 collisions=$(grep -c 'rekey collision' "$LAB_OUT/ikev2d-gw-a.log")
 lab_log "rekey collisions seen by gw-a: $collisions"
 ((sent == PING_COUNT && received == sent)) || lab_fail "$((sent - received)) of $sent pings lost across $rekeys_a rekeys"
 ((rekeys_a >= MIN_REKEYS && rekeys_b >= MIN_REKEYS)) ||
   lab_fail "only $rekeys_a/$rekeys_b rekeys in ${PING_SECONDS} s, expected at least $MIN_REKEYS"
+((ike_rekeys_a >= MIN_IKE_REKEYS && ike_rekeys_b >= MIN_IKE_REKEYS)) ||
+  lab_fail "only $ike_rekeys_a/$ike_rekeys_b IKE_SA rekeys, expected at least $MIN_IKE_REKEYS"
+if grep -q 'not responding' "$LAB_OUT"/ikev2d-gw-*.log; then
+  lab_fail "an exchange timed out during the run: $(grep -h 'not responding' "$LAB_OUT"/ikev2d-gw-*.log | head -3)"
+fi
 if grep -q 'reached its hard lifetime' "$LAB_OUT"/ikev2d-gw-*.log; then
   lab_fail "a CHILD_SA reached its hard lifetime: $(grep -h 'reached its hard lifetime' "$LAB_OUT"/ikev2d-gw-*.log | head -3)"
 fi
 
 lab_step "3. one SA pair left in each kernel; the daemons agree"
-lab_wait_for 15 pair_agrees || lab_fail "the daemons never agreed on one SA pair that both kernels hold alone:
+lab_wait_for 30 pair_agrees || lab_fail "the daemons never agreed on one SA pair that both kernels hold alone:
 $(cat "$LAB_OUT"/sas-gw-*.json; ip -n gw-a xfrm state; ip -n gw-b xfrm state)"
-lab_log "one CHILD_SA on both sides ($PAIR_SEEN); each kernel holds just that pair"
+lab_log "one IKE_SA and one CHILD_SA on both sides ($PAIR_SEEN); each kernel holds just that pair"
 lab_assert_ping lan-a 10.2.0.10 3
 lab_assert_ping lan-b 10.1.0.10 3
 
@@ -115,4 +136,4 @@ lab_step "4. terminate and SIGTERM leave nothing"
 lab_run ikev2d_ctl gw-a terminate "$CONN"
 ikev2d_wait_clean 10 "${GWS[@]}"
 for gw in "${GWS[@]}"; do ikev2d_sigterm "$gw"; done
-lab_log "PASS: $sent pings, none lost, across $rekeys_a CHILD_SA rekeys ($collisions collisions)"
+lab_log "PASS: $sent pings, none lost, across $rekeys_a CHILD_SA rekeys ($collisions collisions) and $ike_rekeys_a IKE_SA rekeys ($ike_collisions collisions)"

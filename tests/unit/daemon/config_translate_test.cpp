@@ -60,6 +60,8 @@ TEST(config_translate, connection_fields) {
     EXPECT_EQ(ike::to_string(c->remote_id), "gw-b.example.org");
     EXPECT_EQ(c->dpd_delay, std::chrono::seconds(30));
     EXPECT_EQ(c->rekey_time, std::chrono::hours(2));
+    // rand_time unset: over_time, itself 10% of rekey_time.
+    EXPECT_EQ(c->rand_time, std::chrono::minutes(12));
 }
 
 TEST(config_translate, fragmentation_policy) {

@@ -47,6 +47,20 @@ TEST_F(waiters_test, answers_when_every_child_is_up) {
     EXPECT_TRUE(w.empty());
 }
 
+TEST_F(waiters_test, an_ike_rekey_moves_the_wait_to_the_new_ike_sa) {
+    add(3, {"c/net", "c/web"});
+    w.on_event(ev(kind::child_up, 3, "c/net", 1));
+    auto moved = ev(kind::ike_rekeyed, 5);
+    moved.old_ike = 3;
+    w.on_event(moved);
+    w.on_event(ev(kind::ike_down, 3, {}, 0, "rekeyed, replaced by IKE_SA #5"));
+    EXPECT_TRUE(answers.empty()) << "the old IKE_SA's end is no failure";
+    w.on_event(ev(kind::child_up, 5, "c/web", 2));
+    ASSERT_EQ(answers.size(), 1u);
+    ASSERT_TRUE(answers[0]);
+    EXPECT_EQ((*answers[0])["children"].size(), 2u);
+}
+
 TEST_F(waiters_test, a_failed_ike_sa_answers_with_its_reason) {
     add(3, {"c/net"});
     w.on_event(ev(kind::failed, 3, {}, 0, "AUTHENTICATION_FAILED: wrong PSK"));

@@ -46,6 +46,7 @@ TEST(sa_json, child_state_and_times_to_rekey_and_expiry) {
     const auto now = ike::time_point{} + std::chrono::hours(10);
     ike::ike_sa_info sa;
     sa.id = 1, sa.state = "established";
+    sa.rekey_at = now + std::chrono::hours(3);
     ike::child_sa_info c;
     c.id = 2, c.state = "installed";
     c.rekey_at = now + std::chrono::minutes(52) + std::chrono::milliseconds(30500);
@@ -55,6 +56,7 @@ TEST(sa_json, child_state_and_times_to_rekey_and_expiry) {
     due.id = 3, due.rekey_at = now - std::chrono::seconds(5);
     sa.children.push_back(due);
     const auto j = sa_to_json(sa, now, {});
+    EXPECT_EQ(j["rekey_in"], 3 * 3600) << "the IKE_SA's own rekey";
     const auto& cj = j["children"][0];
     EXPECT_EQ(cj["state"], "installed");
     EXPECT_EQ(cj["rekey_in"], 52 * 60 + 30);

@@ -61,7 +61,11 @@ TEST_F(site_to_site, psk_establishes_ike_and_child_sa_with_mirrored_keys) {
     EXPECT_EQ(B().eng.counters().half_open, 0u);
     // Four datagrams: IKE_SA_INIT and IKE_AUTH, request and response each.
     EXPECT_EQ(net->datagrams, 4u);
-    EXPECT_EQ(A().eng.next_deadline(), std::nullopt);
+    // Nothing pending but the IKE_SA's rekey (rekey_time 4h less up to 24m).
+    ASSERT_TRUE(la[0].rekey_at);
+    EXPECT_EQ(A().eng.next_deadline(), la[0].rekey_at);
+    EXPECT_LE(*la[0].rekey_at, la[0].established + std::chrono::hours(4));
+    EXPECT_GE(*la[0].rekey_at, la[0].established + std::chrono::minutes(216));
 }
 
 // 1b. A narrower responder: TS are narrowed to the intersection (§2.9).

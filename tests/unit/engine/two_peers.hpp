@@ -80,6 +80,8 @@ struct conn_spec {
     std::vector<std::string> local_ts, remote_ts;
     ipsec_mode mode = ipsec_mode::tunnel;
     fragmentation_policy fragmentation = fragmentation_policy::yes;
+    duration ike_rekey_time = std::chrono::hours(4);  ///< the IKE_SA's rekey_time
+    duration ike_rand_time = std::chrono::minutes(24);
 };
 
 inline std::shared_ptr<ike_sa_config> make_config(const conn_spec& s) {
@@ -91,6 +93,8 @@ inline std::shared_ptr<ike_sa_config> make_config(const conn_spec& s) {
     c->local_id = id(s.local_id);
     c->remote_id = id(s.remote_id);
     c->fragmentation = s.fragmentation;
+    c->rekey_time = s.ike_rekey_time;
+    c->rand_time = s.ike_rand_time;
     child_sa_config child;
     child.name = "net";
     for (const auto& t : s.local_ts) child.local_ts.push_back(ts(t));
