@@ -30,6 +30,8 @@ std::string_view request_name(task_kind kind) {
             return "the IKE_AUTH request";
         case task_kind::child_create:
             return "the CREATE_CHILD_SA request";
+        case task_kind::ike_rekey:
+            return "the IKE_SA rekey request";
         case task_kind::ike_delete:
             return "the IKE_SA's Delete";
         case task_kind::child_delete:
