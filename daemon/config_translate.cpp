@@ -195,6 +195,7 @@ std::expected<ike::ike_sa_config, std::string> translate_connection(
     out.local_id = std::move(*local_id), out.remote_id = std::move(*remote_id);
     out.dpd_delay = duration_cast<ms>(conn.dpd_delay);
     out.rekey_time = duration_cast<ms>(conn.rekey_time);
+    out.reauth_time = duration_cast<ms>(conn.reauth_time);
     out.rand_time = duration_cast<ms>(conn.rand_time);
     out.fragmentation = fragmentation_of(conn.fragmentation);
     if (auto ok = add_children(conn, out); !ok) return std::unexpected(ok.error());

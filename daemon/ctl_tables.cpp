@@ -56,12 +56,13 @@ std::string ago(const json& obj, const char* key) {
     return ", established " + std::to_string(it->get<std::int64_t>()) + "s ago";
 }
 
-// "rekey in 52m 10s, expires in 59m" from rekey_in/expires_in; empty when
-// the CHILD_SA (or IKE_SA, which has rekey_in only) has neither.
+// "rekey in 52m 10s, expires in 59m" from rekey_in/reauth_in/expires_in;
+// empty when the CHILD_SA (or IKE_SA: rekey_in, reauth_in) has none.
 std::string times(const json& c, const std::string& indent) {
     std::vector<std::string> parts;
     for (const auto& [key, label] :
-         {std::pair{"rekey_in", "rekey in "}, std::pair{"expires_in", "expires in "}}) {
+         {std::pair{"rekey_in", "rekey in "}, std::pair{"reauth_in", "reauthentication in "},
+          std::pair{"expires_in", "expires in "}}) {
         const auto it = c.find(key);
         if (it != c.end() && it->is_number_integer())
             parts.push_back(label + format_span(it->get<std::int64_t>()));

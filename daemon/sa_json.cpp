@@ -120,6 +120,7 @@ json sa_to_json(const ike::ike_sa_info& sa, ike::time_point now, const usage_loo
             {"nat_remote", sa.nat_remote},
             {"established", seconds_since(sa.established, now)},
             {"rekey_in", seconds_until(sa.rekey_at, now)},
+            {"reauth_in", seconds_until(sa.reauth_at, now)},
             {"children", std::move(children)}};
 }
 

@@ -17,6 +17,7 @@
 #include "libike/engine/deadline_index.hpp"
 #include "libike/engine/ike_sa.hpp"
 #include "libike/engine/liveness.hpp"
+#include "libike/engine/rekey_time.hpp"
 #include "libike/engine/peer_index.hpp"
 #include "libike/proposal/proposal_string.hpp"
 #include "libike/sa/identity.hpp"
@@ -109,6 +110,8 @@ class engine::impl final : public ike_sa_registry {
     // is filed again in each index; once gone it is forgotten, and its
     // half-open entry once it is no longer half open. O(log n).
     void settle(std::uint64_t spi) {
+        if (auto it = sas_.find(spi); it != sas_.end() && it->second->reauth_of != 0)
+            reauth_progress(*it->second);
         settle_one(spi);
         // IKE_SAs an IKE rekey made or changed: their queued work (moved from
         // the old IKE_SA) starts now, after the old IKE_SA's answer went out.
@@ -325,12 +328,87 @@ class engine::impl final : public ike_sa_registry {
             sa.tasks.queue(std::make_unique<ike_rekey>(sa, true));
         sa.tasks.initiate(ctx);
         liveness_expired(sa, ctx);
+        if (auto r = reauth_due(sa); r && ctx.now >= *r) start_reauth(sa, ctx);
         return std::nullopt;
+    }
+
+    // Reauthentication (§2.8.3) needs an address to initiate to: a
+    // responder-only connection (no remote_addrs) leaves it to the peer.
+    std::optional<time_point> reauth_due(const ike_sa& sa) const {
+        if (sa.state() != ike_sa_state::established || sa.reauth_by != 0 ||
+            sa.config->remote_addrs.empty())
+            return std::nullopt;
+        return sa.reauth_at;
+    }
+
+    // Make-before-break: a fresh IKE_SA to the same peer authenticates again
+    // and brings up every child of `old`; reauth_progress deletes `old` once
+    // the fresh one carries them, or keeps it and retries when that failed.
+    void start_reauth(ike_sa& old, engine_context& ctx) {
+        old.reauth_at.reset();
+        std::vector<const child_sa_config*> children;
+        for (const auto& c : old.children) {
+            const auto* cfg = old.child_config(c.name);
+            if (cfg && c.rekeyed_by == 0 && std::ranges::find(children, cfg) == children.end())
+                children.push_back(cfg);
+        }
+        const ike_sa_id id = start(old.config, children, old.remote.ip, old.local.ip, ctx);
+        ike_sa* fresh = find_sa(id);
+        if (!fresh) return;
+        fresh->reauth_of = old.id;
+        old.reauth_by = id;
+        old.emit(ctx, sa_event::kind::notice, 0,
+                 "reauthentication (reauth_time): new IKE_SA #" + std::to_string(id) + " to " +
+                     to_string(old.remote.ip) + " with " + std::to_string(children.size()) +
+                     " CHILD_SA(s); this one is deleted once it carries them");
+    }
+
+    // The IKE_SA an IKE_SA of ours became by IKE rekeys since (or itself).
+    ike_sa* current(ike_sa_id id) const {
+        ike_sa* sa = find_sa(id);
+        while (sa && sa->rekeyed_to != 0) sa = find_sa(sa->rekeyed_to);
+        return sa;
+    }
+
+    // A reauthenticating IKE_SA after an engine call: done when established
+    // with every CHILD_SA installed and nothing in flight (the old one is
+    // deleted then); failed when it is gone (the old one stays and tries
+    // again later).
+    void reauth_progress(ike_sa& fresh) {
+        auto ctx = context(last_now_);
+        ike_sa* old = current(fresh.reauth_of);
+        if (fresh.state() == ike_sa_state::gone) {
+            fresh.reauth_of = 0;
+            if (!old || old->state() != ike_sa_state::established) return;
+            old->reauth_by = 0;
+            const auto wait = random_delay(std::chrono::seconds(30), std::chrono::seconds(90), rng_);
+            old->reauth_at = ctx.now + wait;
+            old->emit(ctx, sa_event::kind::warning, 0,
+                      "reauthentication failed (IKE_SA #" + std::to_string(fresh.id) +
+                          "); this IKE_SA stays, next attempt in " +
+                          std::to_string(std::chrono::duration_cast<std::chrono::seconds>(wait).count()) +
+                          " s");
+            settle_one(old->our_spi());
+            return;
+        }
+        if (fresh.state() != ike_sa_state::established || !fresh.tasks.idle()) return;
+        for (const auto& c : fresh.children)
+            if (c.state == child_sa_state::installing) return;
+        fresh.reauth_of = 0;
+        if (!old || old->state() != ike_sa_state::established) return;
+        fresh.emit(ctx, sa_event::kind::notice, 0,
+                   "reauthenticated IKE_SA #" + std::to_string(old->id) +
+                       " with this one; deleting the old one and its CHILD_SAs");
+        if (!old->tasks.has_queued(task_kind::ike_delete))
+            old->tasks.queue(std::make_unique<ike_delete>(*old, true));
+        old->tasks.initiate(ctx);
+        settle_one(old->our_spi());
     }
 
     // The IKE_SA's rekey (§1.3.2), unless one is queued or running already.
     std::optional<time_point> rekey_due(const ike_sa& sa) const {
-        if (sa.state() != ike_sa_state::established || sa.tasks.has_queued(task_kind::ike_rekey))
+        if (sa.state() != ike_sa_state::established || sa.tasks.has_queued(task_kind::ike_rekey) ||
+            sa.reauth_by != 0)
             return std::nullopt;
         return sa.rekey_at;
     }
@@ -406,6 +484,7 @@ class engine::impl final : public ike_sa_registry {
         consider(sa.tasks.deadline());
         consider(liveness_due(sa));
         consider(rekey_due(sa));
+        consider(reauth_due(sa));
         if (sa.state() == ike_sa_state::established) consider(sa.child_retry_at);
         if (sa.state() == ike_sa_state::rekeyed) consider(sa.drop_at);
         if (sa.state() == ike_sa_state::connecting && !sa.initiator)
@@ -652,6 +731,9 @@ ike_sa_info info_of(const ike_sa& sa) {
     i.nat_remote = sa.nat_remote;
     i.established = sa.established_at;
     if (sa.state() == ike_sa_state::established) i.rekey_at = sa.rekey_at;
+    if (sa.state() == ike_sa_state::established && sa.reauth_by == 0 &&
+        !sa.config->remote_addrs.empty())
+        i.reauth_at = sa.reauth_at;
     for (const auto& c : sa.children) {
         child_sa_info ci;
         ci.id = c.id;

@@ -80,6 +80,9 @@ struct ike_sa_info {
     /// When the IKE_SA will be rekeyed (rekey_time with jitter, or the retry
     /// of a refused rekey); unset when it will not.
     std::optional<time_point> rekey_at;
+    /// When a fresh IKE_SA will reauthenticate it (reauth_time with jitter);
+    /// unset when it will not.
+    std::optional<time_point> reauth_at;
     std::vector<child_sa_info> children;
 };
 

@@ -188,6 +188,11 @@ void ike_sa::schedule_rekey(engine_context& ctx) {
         rekey_at = ctx.now + after;
     else
         rekey_at.reset();
+    const auto reauth = jittered(config->reauth_time, config->rand_time, ctx.rng);
+    if (reauth.count() > 0)
+        reauth_at = ctx.now + reauth;
+    else
+        reauth_at.reset();
 }
 
 void ike_sa::move_children(engine_context& ctx, ike_sa& to) {

@@ -176,6 +176,12 @@ class ike_sa {
     /// delete: closed then if the peer never does (its rekey may have died
     /// with the old IKE_SA when our Delete overtook its answer).
     std::optional<time_point> drop_at;
+    /// When a fresh IKE_SA reauthenticates this one (§2.8.3); unset: never.
+    /// An IKE rekey keeps it: the peer has not proved itself again.
+    std::optional<time_point> reauth_at;
+    /// Reauthenticated by (the old IKE_SA) / reauthenticates (the new one):
+    /// until the new IKE_SA carries every child, both exist.
+    ike_sa_id reauth_by = 0, reauth_of = 0;
     /// A CHILD_SA rekey refused with TEMPORARY_FAILURE (§2.25) is tried
     /// again then; the CHILD_SAs to retry carry retry_rekey.
     std::optional<time_point> child_retry_at;
@@ -205,8 +211,8 @@ class ike_sa {
                                                          const proposal& negotiated,
                                                          const secret& g_ir);
 
-    /// Sets rekey_at from the config's rekey_time less a random part of up
-    /// to rand_time (unset when rekey_time is 0).
+    /// Sets rekey_at (and reauth_at) from the config's rekey_time (and
+    /// reauth_time) less a random part of up to rand_time (unset when 0).
     void schedule_rekey(engine_context& ctx);
     /// Moves every CHILD_SA to `to` (same numbers; the child directory
     /// follows) and remembers `to` as our successor. Nothing goes to the

@@ -66,6 +66,11 @@ struct ike_sa_config {
     /// part of up to rand_time; 0: never.
     duration rekey_time = std::chrono::hours(4);
     duration rand_time = std::chrono::minutes(24);
+    /// Reauthentication (RFC 7296 §2.8.3), make-before-break: at
+    /// reauth_time less a random part of up to rand_time, a fresh IKE_SA
+    /// authenticates again and carries new CHILD_SAs for every child; then
+    /// the old IKE_SA is deleted with its CHILD_SAs. 0: never.
+    duration reauth_time{0};
     fragmentation_policy fragmentation = fragmentation_policy::yes;
     std::vector<child_sa_config> children;
 };

@@ -250,6 +250,7 @@ ike_sa* ike_rekey::make_successor(engine_context& ctx, std::uint64_t peer_spi, s
     (void)fresh->transition(ike_sa_event::authenticated);
     fresh->established_at = ctx.now;
     fresh->schedule_rekey(ctx);
+    fresh->reauth_at = sa_.reauth_at;
     return fresh;
 }
 

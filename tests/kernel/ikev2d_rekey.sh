@@ -96,7 +96,8 @@ ikev2d_start gw-a
 ikev2d_wait_established 20 "$CONN" gw-a gw-b
 
 lab_step "2. $PING_COUNT pings at 100/s for ${PING_SECONDS} s while the CHILD_SA is rekeyed"
-out=$(ip netns exec lan-a ping -n -q -i 0.01 -W 2 -c "$PING_COUNT" 10.2.0.10 2>&1)
+out=$(ip netns exec lan-a ping -D -n -i 0.01 -W 2 -c "$PING_COUNT" 10.2.0.10 2>&1)
+printf '%s\n' "$out" >"$LAB_OUT/ping.txt"
 summary=$(grep 'packets transmitted' <<<"$out")
 lab_log "ping: $summary"
 [[ $summary =~ ([0-9]+)\ packets\ transmitted,\ ([0-9]+)\ received ]] || lab_fail "no ping summary:
@@ -113,7 +114,11 @@ refused=$(cat "$LAB_OUT"/ikev2d-gw-*.log | grep -c 'TEMPORARY_FAILURE')
 lab_log "IKE_SA rekeys logged: gw-a $ike_rekeys_a, gw-b $ike_rekeys_b (started by gw-a $ike_by_a, by gw-b $ike_by_b; $ike_collisions IKE rekey collisions seen by gw-a, $refused TEMPORARY_FAILURE lines)"
 collisions=$(grep -c 'rekey collision' "$LAB_OUT/ikev2d-gw-a.log")
 lab_log "rekey collisions seen by gw-a: $collisions"
-((sent == PING_COUNT && received == sent)) || lab_fail "$((sent - received)) of $sent pings lost across $rekeys_a rekeys"
+if ((sent != PING_COUNT || received != sent)); then
+  lab_ping_losses "$LAB_OUT/ping.txt"
+  lab_log "xfrm_stat errors: gw-a: $(lab_xfrm_errors gw-a); gw-b: $(lab_xfrm_errors gw-b)"
+  lab_fail "$((sent - received)) of $sent pings lost across $rekeys_a rekeys"
+fi
 ((rekeys_a >= MIN_REKEYS && rekeys_b >= MIN_REKEYS)) ||
   lab_fail "only $rekeys_a/$rekeys_b rekeys in ${PING_SECONDS} s, expected at least $MIN_REKEYS"
 ((ike_rekeys_a >= MIN_IKE_REKEYS && ike_rekeys_b >= MIN_IKE_REKEYS)) ||

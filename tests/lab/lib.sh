@@ -301,3 +301,25 @@ $(ip -n "$ns" -s xfrm state)"
     lab_log "SA $want in $ns: $found packets, $bytes bytes"
   done
 }
+
+# lab_ping_losses FILE: for the output of `ping -D -n` in FILE, one line per
+# lost icmp_seq with the (wall clock) time of the last reply before it, to
+# place a loss against the daemons' logs.
+lab_ping_losses() {
+  awk '/icmp_seq=/ {
+         match($0, /icmp_seq=[0-9]+/); seq = substr($0, RSTART + 9, RLENGTH - 9) + 0
+         got[seq] = $1; if (seq > max) max = seq
+       }
+       END {
+         for (s = 1; s <= max; s++) if (!(s in got)) {
+           for (p = s - 1; p > 0 && !(p in got); p--) {}
+           t = (p in got) ? got[p] : "[?]"; gsub(/[][]/, "", t)
+           printf "icmp_seq=%d lost; last reply before it (seq %d) at %s\n", s, p, strftime("%H:%M:%S", int(t)) substr(t, index(t, "."), 4)
+         }
+       }' "$1"
+}
+
+# lab_xfrm_errors NS: the non-zero error counters of /proc/net/xfrm_stat in NS.
+lab_xfrm_errors() {
+  ip netns exec "$1" awk '$2 != 0 { printf "%s=%s ", $1, $2 }' /proc/net/xfrm_stat
+}

@@ -82,6 +82,7 @@ struct conn_spec {
     fragmentation_policy fragmentation = fragmentation_policy::yes;
     duration ike_rekey_time = std::chrono::hours(4);  ///< the IKE_SA's rekey_time
     duration ike_rand_time = std::chrono::minutes(24);
+    duration reauth_time{0};  ///< the IKE_SA's reauth_time (0: none)
 };
 
 inline std::shared_ptr<ike_sa_config> make_config(const conn_spec& s) {
@@ -95,6 +96,7 @@ inline std::shared_ptr<ike_sa_config> make_config(const conn_spec& s) {
     c->fragmentation = s.fragmentation;
     c->rekey_time = s.ike_rekey_time;
     c->rand_time = s.ike_rand_time;
+    c->reauth_time = s.reauth_time;
     child_sa_config child;
     child.name = "net";
     for (const auto& t : s.local_ts) child.local_ts.push_back(ts(t));
