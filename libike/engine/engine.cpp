@@ -98,6 +98,8 @@ class engine::impl final : public ike_sa_registry {
         return &ref;
     }
 
+    std::vector<ike_sa*> same_peer(const ike_sa& sa) override { return peers_.same_peer(sa); }
+
     ike_sa* find(ike_sa_id id) override {
         auto it = by_id_.find(id);
         if (it == by_id_.end()) return nullptr;

@@ -323,8 +323,19 @@ void ike_sa::emit(engine_context& ctx, sa_event::kind what, child_sa_id child, s
         sa_event{what, id, child, std::move(reason), std::move(child_name), config->name, remote});
 }
 
+void ike_sa::hand_over(engine_context& ctx, const child_sa& c) {
+    if (c.handover_to == 0) return;
+    auto it = ctx.child_owners.find(c.handover_to);
+    if (it == ctx.child_owners.end()) return;
+    child_sa* next = it->second->find_child(c.handover_to);
+    if (!next || !next->outbound_pending) return;
+    next->outbound_pending = false;
+    ctx.out.emplace_back(install_outbound_sa{it->second->id, next->id});
+}
+
 void ike_sa::remove_children(engine_context& ctx, bool report) {
     for (const auto& c : children) {
+        hand_over(ctx, c);
         ctx.out.emplace_back(remove_child_sa{id, c.id, c.spi_in, c.spi_out, local, remote});
         if (report) emit(ctx, sa_event::kind::child_down, c.id);
         ctx.child_owners.erase(c.id);

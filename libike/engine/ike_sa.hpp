@@ -57,6 +57,9 @@ class ike_sa_registry {
     virtual ike_sa* create(bool initiator, std::shared_ptr<const ike_sa_config> config,
                            std::uint64_t spi, time_point now) = 0;
     virtual ike_sa* find(ike_sa_id id) = 0;
+    /// The other live IKE_SAs of `sa`'s connection and authenticated peer
+    /// identity (sa.peer_id must be set).
+    virtual std::vector<ike_sa*> same_peer(const ike_sa& sa) = 0;
 };
 
 /// Which IKE_SA holds each CHILD_SA, for finding a CHILD_SA by its number
@@ -107,6 +110,11 @@ struct child_sa {
     /// Made by a rekey: the lower nonce of that CREATE_CHILD_SA exchange,
     /// which decides a rekey collision (§2.8.1).
     bytes rekey_nonce;
+    /// Reauthentication responder: the CHILD_SA (on the peer's new IKE_SA)
+    /// that duplicates this one and holds its outbound SA back until this
+    /// one is removed (hand_over), so that we never send on an SA the peer
+    /// cannot have installed yet.
+    child_sa_id handover_to = 0;
     /// Its rekey was refused for a while (TEMPORARY_FAILURE): tried again at
     /// the IKE_SA's child_retry_at.
     bool retry_rekey = false;
@@ -248,6 +256,9 @@ class ike_sa {
     static std::expected<std::vector<payload>, open_error> decode_inner(payload_type first_inner,
                                                                         bytes_view plaintext);
 
+    /// Before CHILD_SA `c` leaves the kernel: the duplicate waiting for it
+    /// (handover_to) installs its outbound SA now (install_outbound_sa).
+    static void hand_over(engine_context& ctx, const child_sa& c);
     /// Emits remove_child_sa (and child_down) for each child and erases them.
     void remove_children(engine_context& ctx, bool report);
     /// Fails the SA: removes children, emits sa_event failed with `reason`.

@@ -453,6 +453,36 @@ void child_create::answer_key_exchange(const ke_payload* ke, engine_context& ctx
     g_ir_ = std::move(*g_ir);
 }
 
+// §2.8.3 as responder: the peer brings up on its new IKE_SA a CHILD_SA we
+// carry on an older one (same child, same selectors). The peer installs its
+// inbound SA only when our answer arrives, so we keep sending on the old SA
+// until the peer deletes it, which then hands over (ike_sa::hand_over).
+bool child_create::takes_over(engine_context& ctx, const child_sa& c) {
+    if (!sa_.peer_id) return false;
+    for (ike_sa* other : ctx.registry.same_peer(sa_)) {
+        if (other == &sa_ || other->state() != ike_sa_state::established) continue;
+        for (auto& old : other->children)
+            if (old.name == c.name && old.local_ts == c.local_ts && old.remote_ts == c.remote_ts &&
+                old.state == child_sa_state::installed && old.rekeyed_by == 0 &&
+                old.handover_to == 0) {
+                old.handover_to = c.id;
+                return true;
+            }
+    }
+    return false;
+}
+
+// §2.8.1 as rekey initiator: we answered the peer's rekey of the same
+// CHILD_SA, and our exchange has the lowest nonce, so our new CHILD_SA is
+// the redundant one that finish_rekey deletes. Its outbound SA never goes to
+// the kernel: what we sent on it after the peer removed it on our Delete,
+// and before its answer, would be lost.
+bool child_create::loses_collision(const child_sa& c) {
+    const child_sa* old = rekey_of_ ? sa_.find_child(rekey_of_) : nullptr;
+    const child_sa* theirs = old && old->rekeyed_by ? sa_.find_child(old->rekeyed_by) : nullptr;
+    return theirs && std::ranges::lexicographical_compare(c.rekey_nonce, theirs->rekey_nonce);
+}
+
 void child_create::install(engine_context& ctx) {
     auto lengths = esp_key_lengths(negotiated_);
     if (!lengths) {
@@ -485,10 +515,13 @@ void child_create::install(engine_context& ctx) {
     const auto hard = std::chrono::duration_cast<std::chrono::seconds>(config_->life_time);
     if (soft.count() > 0) c.rekey_at = ctx.now + soft;
     if (hard.count() > 0) c.expire_at = ctx.now + hard;
-    // Rekey responder: make-before-break, see child_create.hpp.
-    const bool hold_outbound = rekey_of_ != 0 && !initiator_;
-    c.outbound_pending = hold_outbound;
+    // Rekey responder: make-before-break, see child_create.hpp; likewise a
+    // reauthentication responder (a duplicate of a CHILD_SA on an older
+    // IKE_SA of the same peer).
     if (rekey_of_) c.rekey_nonce = std::ranges::lexicographical_compare(ni_, nr_) ? ni_ : nr_;
+    const bool hold_outbound = initiator_ ? loses_collision(c)
+                                          : rekey_of_ != 0 || takes_over(ctx, c);
+    c.outbound_pending = hold_outbound;
 
     install_child_sa ins;
     ins.ike = sa_.id;

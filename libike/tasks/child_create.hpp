@@ -44,6 +44,8 @@
 
 namespace ike {
 
+struct child_sa;
+
 class child_create final : public task {
   public:
     /// `config`: the child to create (initiator); nullptr for a responder.
@@ -83,6 +85,11 @@ class child_create final : public task {
     /// Derives the keys and emits install_child_sa (child_up follows the
     /// kernel's confirmation).
     void install(engine_context& ctx);
+    /// Reauthentication responder: `c` duplicates a CHILD_SA on an older
+    /// IKE_SA of the same peer, which now hands over to it (handover_to).
+    bool takes_over(engine_context& ctx, const child_sa& c);
+    /// Rekey initiator: `c` will be the redundant CHILD_SA of a collision.
+    bool loses_collision(const child_sa& c);
     void fail(engine_context& ctx, std::string reason);
     /// Rekey initiator refused with TEMPORARY_FAILURE: marks the old CHILD_SA
     /// for another rekey after a random wait (ike_sa::child_retry_at).

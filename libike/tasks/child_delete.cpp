@@ -21,6 +21,7 @@ void child_delete::remove(engine_context& ctx, const std::vector<child_sa_id>& i
             ctx.out.emplace_back(install_outbound_sa{sa_.id, next->id});
         }
         it = std::ranges::find(sa_.children, id, &child_sa::id);
+        ike_sa::hand_over(ctx, *it);
         ctx.out.emplace_back(
             remove_child_sa{sa_.id, it->id, it->spi_in, it->spi_out, sa_.local, sa_.remote});
         // A rekeyed CHILD_SA lives on in its successor: no child_down.

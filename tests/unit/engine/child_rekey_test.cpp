@@ -317,6 +317,21 @@ TEST_F(child_rekey, simultaneous_rekeys_leave_one_pair) {
                 std::ranges::count(p->outbound_installs, ins.child, &install_outbound_sa::child),
                 1);
         }
+        // The redundant CHILD_SA never carried our traffic: neither its
+        // initiator (whose exchange lost) nor its responder installed its
+        // outbound SA, so nothing was sent on an SA the peer removes first.
+        for (peer* p : {&A(), &B()}) {
+            const child_sa_id old_id = p == &A() ? a_old.id : b_old.id;
+            for (const auto& r : p->removes) {
+                if (r.child == old_id) continue;
+                const auto& ins =
+                    *std::ranges::find(p->installs, r.child, &install_child_sa::child);
+                EXPECT_TRUE(ins.outbound_later) << "redundant #" << r.child;
+                EXPECT_EQ(std::ranges::count(p->outbound_installs, r.child,
+                                             &install_outbound_sa::child),
+                          0);
+            }
+        }
         EXPECT_EQ(count(A(), sa_event::kind::child_down) + count(B(), sa_event::kind::child_down),
                   0u);
         EXPECT_TRUE(A().has_notice("rekey collision"));
