@@ -15,9 +15,9 @@
 #      and the IKE_SA at least 3 times (counted in both daemons' logs) and
 #      the CHILD_SA never reaches its hard limit;
 #   3. afterwards both daemons list one IKE_SA with the same SPIs and one
-#      CHILD_SA with mirrored SPIs and each
-#      kernel holds exactly that SA pair of ikev2d's (read again until a
-#      moment between two rekeys), and pings still cross both ways;
+#      CHILD_SA with mirrored SPIs and each kernel holds exactly that SA
+#      pair of ikev2d's and its 3 policies (read again until a moment
+#      between two rekeys), and pings still cross both ways;
 #   4. terminate and SIGTERM leave nothing in either kernel.
 # Run it on the host; it boots a lab guest by itself and needs an UNSANITIZED
 # build tree with ikev2d and ikev2ctl built:
@@ -101,7 +101,7 @@ fi
 lab_step "3. one SA pair left in each kernel; the daemons agree"
 lab_wait_for 30 pair_agrees || lab_fail "the daemons never agreed on one SA pair that both kernels hold alone:
 $(cat "$LAB_OUT"/sas-gw-*.json; ip -n gw-a xfrm state; ip -n gw-b xfrm state)"
-lab_log "one IKE_SA and one CHILD_SA on both sides ($IKEV2D_PAIR_SEEN); each kernel holds just that pair"
+lab_log "one IKE_SA and one CHILD_SA on both sides ($IKEV2D_PAIR_SEEN); each kernel holds just that pair and its 3 policies"
 lab_assert_ping lan-a 10.2.0.10 3
 lab_assert_ping lan-b 10.1.0.10 3
 
