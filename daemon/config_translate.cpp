@@ -161,6 +161,7 @@ std::expected<ike::child_sa_config, std::string> translate_child(
     out.rand_time = duration_cast<ms>(child.rand_time);
     out.rekey_bytes = child.rekey_bytes, out.life_bytes = child.life_bytes;
     out.rekey_packets = child.rekey_packets, out.life_packets = child.life_packets;
+    out.rand_bytes = child.rand_bytes, out.rand_packets = child.rand_packets;
     out.replay_window = child.replay_window;
     switch (child.dpd_action) {
         case config::peer_dead_action::clear:

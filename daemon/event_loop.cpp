@@ -7,6 +7,7 @@
 #include "daemon/address_conv.hpp"
 #include "daemon/command_handler.hpp"
 #include "daemon/config/config_loader.hpp"
+#include "daemon/kernel_translate.hpp"
 #include "daemon/logging.hpp"
 #include "daemon/nat_t_marker.hpp"
 #include "daemon/sd_notify.hpp"
@@ -481,8 +482,9 @@ void event_loop::on_xfrm_events() {
 // the SA) its deletion: the engine decides, for either direction's SA.
 void event_loop::handle_expire(const xfrm::expire_event& e) {
     log(subsystem::knl)
-        .info("{} expire of SA {:08x} (reqid {:#x})", e.hard ? "hard" : "soft", e.sa.spi,
-              e.sa.reqid);
+        .info("{} expire of SA {:08x} (reqid {:#x}): {} reached ({} bytes, {} packets)",
+              e.hard ? "hard" : "soft", e.sa.spi, e.sa.reqid, expire_limit(e.sa, e.hard),
+              e.sa.usage.bytes, e.sa.usage.packets);
     const auto child = adapter_.child_for_sa(e.sa.id());
     if (!child) {
         log(subsystem::knl).debug("SA {:08x} is not ours, expire ignored", e.sa.spi);

@@ -309,4 +309,16 @@ xfrm::sa_id outbound_sa_id(const ike::ip_addr& remote, std::uint32_t spi_out) {
     return id;
 }
 
+std::string_view expire_limit(const xfrm::sa_state& sa, bool hard) {
+    const auto& l = sa.lifetime;
+    const std::uint64_t bytes = hard ? l.hard_bytes : l.soft_bytes;
+    const std::uint64_t packets = hard ? l.hard_packets : l.soft_packets;
+    // infinite is the largest count, so an unset limit never matches here.
+    if (bytes != xfrm::infinite && sa.usage.bytes >= bytes)
+        return hard ? "hard byte limit" : "soft byte limit";
+    if (packets != xfrm::infinite && sa.usage.packets >= packets)
+        return hard ? "hard packet limit" : "soft packet limit";
+    return hard ? "hard time limit" : "soft time limit";
+}
+
 }  // namespace ikev2d

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <expected>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "libike/engine/outputs.hpp"
@@ -67,5 +68,13 @@ std::expected<std::vector<xfrm::kernel_change>, std::string> sa_changes(
 /// The kernel ids of a CHILD_SA's inbound and outbound SA.
 xfrm::sa_id inbound_sa_id(const ike::ip_addr& local, std::uint32_t spi_in);
 xfrm::sa_id outbound_sa_id(const ike::ip_addr& remote, std::uint32_t spi_out);
+
+/// Which of its limits an SA reached, as its EXPIRE reports it (the SA's
+/// usage against its soft or, when `hard`, hard limits): "soft byte limit",
+/// "soft packet limit" or "soft time limit" (likewise "hard ..."), for the
+/// log line that says why a rekey or a delete started. Time is the answer
+/// when neither counter reached its limit, since the kernel only expires an
+/// SA on bytes, packets or seconds.
+std::string_view expire_limit(const xfrm::sa_state& sa, bool hard);
 
 }  // namespace ikev2d

@@ -26,6 +26,14 @@ std::chrono::seconds jittered(duration rekey_time, duration rand_time, random_so
     return std::max(seconds(1), rekey - cut);
 }
 
+std::uint64_t jittered_count(std::uint64_t limit, std::uint64_t rand, random_source& rng) {
+    if (limit == 0 || rand == 0) return limit;
+    // Never down to 0, which the kernel would read as "no limit".
+    const std::uint64_t spread = std::min(rand, limit - 1);
+    const std::uint64_t r = (std::uint64_t{random_u32(rng)} << 32) | random_u32(rng);
+    return limit - r % (spread + 1);
+}
+
 duration random_delay(std::chrono::seconds low, std::chrono::seconds high, random_source& rng) {
     const auto span =
         static_cast<std::uint64_t>(std::max(high - low, std::chrono::seconds(0)).count());

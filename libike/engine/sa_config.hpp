@@ -44,6 +44,9 @@ struct child_sa_config {
     /// rand_time, so two peers with the same config don't rekey at once.
     duration rand_time = std::chrono::minutes(6);
     std::uint64_t rekey_bytes = 0, life_bytes = 0, rekey_packets = 0, life_packets = 0;
+    /// The soft byte (packet) limit is rekey_bytes (rekey_packets) less a
+    /// random part of up to rand_bytes (rand_packets), as with rand_time.
+    std::uint64_t rand_bytes = 0, rand_packets = 0;
     std::uint32_t replay_window = 32;
     peer_dead_action dpd_action = peer_dead_action::clear;
 };

@@ -549,9 +549,9 @@ void child_create::install(engine_context& ctx) {
     ins.keys.encr_out = i ? keys->encr_i : keys->encr_r;
     ins.keys.integ_out = i ? keys->integ_i : keys->integ_r;
     ins.replay_window = config_->replay_window;
-    ins.soft_bytes = config_->rekey_bytes;
+    ins.soft_bytes = jittered_count(config_->rekey_bytes, config_->rand_bytes, ctx.rng);
     ins.hard_bytes = config_->life_bytes;
-    ins.soft_packets = config_->rekey_packets;
+    ins.soft_packets = jittered_count(config_->rekey_packets, config_->rand_packets, ctx.rng);
     ins.hard_packets = config_->life_packets;
     ins.soft_time = soft;
     ins.hard_time = hard;

@@ -15,9 +15,9 @@
 #      and the IKE_SA at least 3 times (counted in both daemons' logs) and
 #      the CHILD_SA never reaches its hard limit;
 #   3. afterwards both daemons list one IKE_SA with the same SPIs and one
-#      CHILD_SA with mirrored SPIs and each
-#      kernel holds exactly that SA pair of ikev2d's (read again until a
-#      moment between two rekeys), and pings still cross both ways;
+#      CHILD_SA with mirrored SPIs and each kernel holds exactly that SA
+#      pair of ikev2d's and its 3 policies (read again until a moment
+#      between two rekeys), and pings still cross both ways;
 #   4. terminate and SIGTERM leave nothing in either kernel.
 # Run it on the host; it boots a lab guest by itself and needs an UNSANITIZED
 # build tree with ikev2d and ikev2ctl built:
@@ -52,36 +52,9 @@ write_config() {
   } >"$(ikev2d_config_file "$1")"
 }
 
-# pair_agrees: both daemons list one IKE_SA, established, with the same SPIs
-# and one CHILD_SA with mirrored SPIs, and each kernel holds exactly that SA
-# pair of ours. The SAs keep being rekeyed every few seconds, so the lists
-# and the kernels are read again until one moment finds them all at rest (a
-# single read may straddle a rekey); each round starts few processes, since
-# each costs a lot in the guest.
-pair_agrees() {
-  local gw want
-  declare -A in out ike
-  for gw in "${GWS[@]}"; do
-    ikev2d_ctl "$gw" --json list-sas >"$LAB_OUT/sas-$gw.json" 2>&1 || return 1
-    read -r "in[$gw]" "out[$gw]" "ike[$gw]" < <("$JQ" -r '.sas | select(length == 1) | .[0] |
-      select(.state == "established" and (.children | length == 1)) |
-      "\(.children[0].spi_in) \(.children[0].spi_out) \(.spi_i)_i/\(.spi_r)_r"' "$LAB_OUT/sas-$gw.json")
-    [ -n "${ike[$gw]:-}" ] || return 1
-  done
-  [ "${in[gw-a]}" = "${out[gw-b]}" ] && [ "${out[gw-a]}" = "${in[gw-b]}" ] &&
-    [ "${ike[gw-a]}" = "${ike[gw-b]}" ] || return 1
-  for gw in "${GWS[@]}"; do
-    want=$(printf '0x%s\n' "${in[$gw]}" "${out[$gw]}" | sort)
-    [ "$(ikev2d_our_sas "$gw" | awk '{ print $1 }' | sort)" = "$want" ] || return 1
-  done
-  PAIR_SEEN="IKE_SA ${ike[gw-a]}; CHILD_SA gw-a in ${in[gw-a]} out ${out[gw-a]}, gw-b in ${in[gw-b]} out ${out[gw-b]}"
-}
-
-# rekeys GW: how many CHILD_SA rekeys GW's daemon logged.
-rekeys() { grep -c 'rekeyed: #' "$LAB_OUT/ikev2d-$1.log"; }
-# ike_rekeys GW: how many IKE_SA rekeys GW's daemon logged (a collision
-# moves the CHILD_SAs twice on one side, so this may count a little more).
-ike_rekeys() { grep -c 'IKE_SA rekeyed: ' "$LAB_OUT/ikev2d-$1.log"; }
+pair_agrees() { ikev2d_one_pair_agrees "${GWS[@]}"; }
+rekeys() { ikev2d_child_rekeys "$1"; }
+ike_rekeys() { ikev2d_ike_rekeys "$1"; }
 
 lab_step "1. two ikev2d with a CHILD_SA rekeyed every 3-5 s, the IKE_SA every 10-15 s"
 lab_site_to_site
@@ -133,7 +106,7 @@ fi
 lab_step "3. one SA pair left in each kernel; the daemons agree"
 lab_wait_for 30 pair_agrees || lab_fail "the daemons never agreed on one SA pair that both kernels hold alone:
 $(cat "$LAB_OUT"/sas-gw-*.json; ip -n gw-a xfrm state; ip -n gw-b xfrm state)"
-lab_log "one IKE_SA and one CHILD_SA on both sides ($PAIR_SEEN); each kernel holds just that pair"
+lab_log "one IKE_SA and one CHILD_SA on both sides ($IKEV2D_PAIR_SEEN); each kernel holds just that pair and its 3 policies"
 lab_assert_ping lan-a 10.2.0.10 3
 lab_assert_ping lan-b 10.1.0.10 3
 

@@ -305,6 +305,42 @@ ikev2d_wait_log() {
   lab_log "$gw logged: ${line#* * }"
 }
 
+# ikev2d_one_pair_agrees GW_A GW_B: both daemons list one IKE_SA, established,
+# with the same SPIs and one CHILD_SA with mirrored SPIs, and each kernel
+# holds exactly that SA pair of ours and the three tunnel policies (out, in,
+# fwd) of one traffic selector pair, none leaked by a rekey. When SAs keep
+# being rekeyed every few seconds, call it through lab_wait_for until one
+# moment finds them all at rest (a single read may straddle a rekey); each
+# round starts few processes, since each costs a lot in the guest. Sets
+# IKEV2D_PAIR_SEEN to what it saw.
+ikev2d_one_pair_agrees() {
+  local gw want a=$1 b=$2
+  declare -A in out ike
+  for gw in "$a" "$b"; do
+    ikev2d_ctl "$gw" --json list-sas >"$LAB_OUT/sas-$gw.json" 2>&1 || return 1
+    read -r "in[$gw]" "out[$gw]" "ike[$gw]" < <("$JQ" -r '.sas | select(length == 1) | .[0] |
+      select(.state == "established" and (.children | length == 1)) |
+      "\(.children[0].spi_in) \(.children[0].spi_out) \(.spi_i)_i/\(.spi_r)_r"' "$LAB_OUT/sas-$gw.json")
+    [ -n "${ike[$gw]:-}" ] || return 1
+  done
+  [ "${in[$a]}" = "${out[$b]}" ] && [ "${out[$a]}" = "${in[$b]}" ] &&
+    [ "${ike[$a]}" = "${ike[$b]}" ] || return 1
+  for gw in "$a" "$b"; do
+    want=$(printf '0x%s\n' "${in[$gw]}" "${out[$gw]}" | sort)
+    [ "$(ikev2d_our_sas "$gw" | awk '{ print $1 }' | sort)" = "$want" ] || return 1
+    [ "$(ikev2d_our_policies "$gw" | awk '{ print $1 }' | sort | tr '\n' ' ')" = "fwd in out " ] || return 1
+  done
+  # shellcheck disable=SC2034 # read by the calling test
+  IKEV2D_PAIR_SEEN="IKE_SA ${ike[$a]}; CHILD_SA $a in ${in[$a]} out ${out[$a]}, $b in ${in[$b]} out ${out[$b]}"
+}
+
+# ikev2d_child_rekeys GW: how many CHILD_SA rekeys GW's daemon logged.
+ikev2d_child_rekeys() { grep -c 'rekeyed: #' "$LAB_OUT/ikev2d-$1.log"; }
+# ikev2d_ike_rekeys GW: how many IKE_SA rekeys GW's daemon logged (a
+# collision moves the CHILD_SAs twice on one side, so this may count a
+# little more).
+ikev2d_ike_rekeys() { grep -c 'IKE_SA rekeyed: ' "$LAB_OUT/ikev2d-$1.log"; }
+
 # ikev2d_conn_yaml CONN LOCAL_ADDR REMOTE_ADDR LOCAL_ID REMOTE_ID [IKE_PROPOSAL]:
 # a PSK connection up to its `children:` key, for a config after
 # ikev2d_daemon_yaml. REMOTE_ADDR "-" makes it a responder template;

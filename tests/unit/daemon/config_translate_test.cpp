@@ -138,6 +138,25 @@ TEST(config_translate, child_rand_time_is_passed_on) {
     EXPECT_EQ(set->children.at(1).rand_time, std::chrono::minutes(6)) << "1h rekey, 66m life";
 }
 
+TEST(config_translate, child_byte_and_packet_limits_are_passed_on) {
+    std::string yaml(site_to_site);
+    yaml.replace(yaml.find("        replay_window:"), 0,
+                 "        rekey_bytes: 200000\n        life_bytes: 400k\n"
+                 "        rekey_packets: 1000\n        rand_packets: 50\n");
+    const auto c = translate_connection(load(yaml).connections.at(0));
+    ASSERT_TRUE(c) << c.error();
+    const auto& net = c->children.at(0);
+    EXPECT_EQ(net.rekey_bytes, 200000u);
+    EXPECT_EQ(net.life_bytes, 409600u) << "k is 1024";
+    EXPECT_EQ(net.rand_bytes, 209600u) << "derived: life_bytes - rekey_bytes";
+    EXPECT_EQ(net.rekey_packets, 1000u);
+    EXPECT_EQ(net.life_packets, 1100u) << "derived: rekey_packets + 10%";
+    EXPECT_EQ(net.rand_packets, 50u);
+    const auto& host = c->children.at(1);
+    EXPECT_EQ(host.rekey_bytes, 0u) << "off unless configured";
+    EXPECT_EQ(host.rand_bytes, 0u);
+}
+
 TEST(config_translate, any_addresses_become_empty_lists) {
     const auto cfg = load(R"(
 secrets: [{psk: "0x000102030405060708090a0b0c0d0e0f"}]

@@ -152,5 +152,25 @@ TEST(kernel_translate, tunnel_sas_carry_both_families) {
     }
 }
 
+TEST(kernel_translate, expire_names_the_limit_reached) {
+    xfrm::sa_state sa;
+    sa.lifetime.soft_bytes = 100000, sa.lifetime.hard_bytes = 110000;
+    sa.lifetime.soft_packets = 500, sa.lifetime.hard_packets = 550;
+    sa.lifetime.soft_add_seconds = 3600, sa.lifetime.hard_add_seconds = 3960;
+    sa.usage.bytes = 100100, sa.usage.packets = 90;
+    EXPECT_EQ(expire_limit(sa, false), "soft byte limit");
+    EXPECT_EQ(expire_limit(sa, true), "hard time limit");
+    sa.usage.bytes = 110000;
+    EXPECT_EQ(expire_limit(sa, true), "hard byte limit");
+    sa.usage.bytes = 900, sa.usage.packets = 500;
+    EXPECT_EQ(expire_limit(sa, false), "soft packet limit");
+    sa.usage.packets = 499;
+    EXPECT_EQ(expire_limit(sa, false), "soft time limit");
+    // No byte or packet limit at all (infinite): only time can have expired it.
+    xfrm::sa_state timed;
+    timed.usage.bytes = 1ull << 40, timed.usage.packets = 1ull << 30;
+    EXPECT_EQ(expire_limit(timed, false), "soft time limit");
+}
+
 }  // namespace
 }  // namespace ikev2d
