@@ -17,8 +17,8 @@
 #include "libike/engine/deadline_index.hpp"
 #include "libike/engine/ike_sa.hpp"
 #include "libike/engine/liveness.hpp"
-#include "libike/engine/rekey_time.hpp"
 #include "libike/engine/peer_index.hpp"
+#include "libike/engine/rekey_time.hpp"
 #include "libike/proposal/proposal_string.hpp"
 #include "libike/sa/identity.hpp"
 #include "libike/tasks/child_create.hpp"
@@ -383,13 +383,15 @@ class engine::impl final : public ike_sa_registry {
             fresh.reauth_of = 0;
             if (!old || old->state() != ike_sa_state::established) return;
             old->reauth_by = 0;
-            const auto wait = random_delay(std::chrono::seconds(30), std::chrono::seconds(90), rng_);
+            const auto wait =
+                random_delay(std::chrono::seconds(30), std::chrono::seconds(90), rng_);
             old->reauth_at = ctx.now + wait;
-            old->emit(ctx, sa_event::kind::warning, 0,
-                      "reauthentication failed (IKE_SA #" + std::to_string(fresh.id) +
-                          "); this IKE_SA stays, next attempt in " +
-                          std::to_string(std::chrono::duration_cast<std::chrono::seconds>(wait).count()) +
-                          " s");
+            old->emit(
+                ctx, sa_event::kind::warning, 0,
+                "reauthentication failed (IKE_SA #" + std::to_string(fresh.id) +
+                    "); this IKE_SA stays, next attempt in " +
+                    std::to_string(std::chrono::duration_cast<std::chrono::seconds>(wait).count()) +
+                    " s");
             settle_one(old->our_spi());
             return;
         }

@@ -515,12 +515,12 @@ void child_create::install(engine_context& ctx) {
     const auto hard = std::chrono::duration_cast<std::chrono::seconds>(config_->life_time);
     if (soft.count() > 0) c.rekey_at = ctx.now + soft;
     if (hard.count() > 0) c.expire_at = ctx.now + hard;
+    if (rekey_of_) c.rekey_nonce = std::ranges::lexicographical_compare(ni_, nr_) ? ni_ : nr_;
     // Rekey responder: make-before-break, see child_create.hpp; likewise a
     // reauthentication responder (a duplicate of a CHILD_SA on an older
-    // IKE_SA of the same peer).
-    if (rekey_of_) c.rekey_nonce = std::ranges::lexicographical_compare(ni_, nr_) ? ni_ : nr_;
-    const bool hold_outbound = initiator_ ? loses_collision(c)
-                                          : rekey_of_ != 0 || takes_over(ctx, c);
+    // IKE_SA of the same peer) and the loser of a rekey collision.
+    const bool hold_outbound =
+        initiator_ ? loses_collision(c) : rekey_of_ != 0 || takes_over(ctx, c);
     c.outbound_pending = hold_outbound;
 
     install_child_sa ins;

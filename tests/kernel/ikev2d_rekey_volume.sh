@@ -29,7 +29,11 @@
 #      inbound SA reaches it on a moment later, before gw-a's rekey request
 #      arrives, so both ends rekey at once: at least one CHILD_SA rekey
 #      collision must be logged, all 700 pings answered, one SA pair left,
-#      the same on both sides; terminate and SIGTERM leave nothing.
+#      the same on both sides; terminate and SIGTERM leave nothing;
+#   5. reauthentication (reauth_time 8 s, rand_time 2 s) by gw-a under 1200
+#      pings: at least 2 fresh IKE_SAs take over with new CHILD_SAs, gw-b
+#      (the responder) holds each new outbound SA back until gw-a deletes
+#      the old IKE_SA, no ping is lost, and one SA pair is left.
 # Run it on the host; it boots a lab guest by itself and needs an UNSANITIZED
 # build tree with ikev2d and ikev2ctl built:
 #   IKEV2D_LAB_BUILD_DIR=BUILD tests/kernel/ikev2d_rekey_volume.sh
@@ -48,6 +52,7 @@ PING_SIZE=1000
 MIN_VOLUME_REKEYS=3
 MIN_SAME_INSTANT_REKEYS=2
 MIN_PACKET_REKEYS=3
+MIN_REAUTHS=2
 
 # write_config GW LOCAL REMOTE LOCAL_ID REMOTE_ID LOCAL_TS REMOTE_TS START_ACTION
 #   IKE_LIFETIMES CHILD_LIFETIMES: the IKE and CHILD lifetime keys as one
@@ -207,4 +212,23 @@ one_pair_left
 lab_assert_ping lan-a 10.2.0.10 3
 lab_assert_ping lan-b 10.1.0.10 3
 stop_pair
-lab_log "PASS: byte limit: $by_bytes soft EXPIREs, $volume_collisions collision lines; no jitter, time: $time_rekeys CHILD_SA rekeys, $time_collisions collision lines; no jitter, packets: $rekeys_a CHILD_SA rekeys, $child_collisions collision lines; no ping lost, no SA leaked"
+for gw in "${GWS[@]}"; do mv "$LAB_OUT/ikev2d-$gw.log" "$LAB_OUT/ikev2d-$gw.packets.log"; done
+packet_rekeys=$rekeys_a packet_collisions=$child_collisions
+
+lab_step "5. reauthentication every 6-8 s by gw-a (make-before-break), none lost"
+start_pair "rekey_time: 1h; reauth_time: 8s; rand_time: 2s" "rekey_time: 1h"
+first_ike=$("$JQ" -r '.sas[0].spi_i' <(ikev2d_ctl gw-a --json list-sas))
+PING_COUNT=1200
+start=$SECONDS
+ping_flood
+reauths=$(grep -c 'reauthenticated IKE_SA #' "$LAB_OUT/ikev2d-gw-a.log")
+handovers=$(grep -c 'outbound SA installed' "$LAB_OUT/ikev2d-gw-b.log")
+lab_log "$SENT pings in $((SECONDS - start)) s; reauthentications logged by gw-a: $reauths; outbound SAs gw-b held back until the old IKE_SA went: $handovers"
+((reauths >= MIN_REAUTHS)) || lab_fail "only $reauths reauthentications, expected at least $MIN_REAUTHS"
+((handovers >= reauths)) || lab_fail "gw-b switched only $handovers outbound SAs late for $reauths reauthentications"
+no_timeouts_or_hard_expiries
+one_pair_left
+[[ $IKEV2D_PAIR_SEEN != *"$first_ike"* ]] || lab_fail "the IKE_SA $first_ike is still the one in use"
+lab_assert_ping lan-a 10.2.0.10 3
+stop_pair
+lab_log "PASS: byte limit: $by_bytes soft EXPIREs, $volume_collisions collision lines; no jitter, time: $time_rekeys CHILD_SA rekeys, $time_collisions collision lines; no jitter, packets: $packet_rekeys CHILD_SA rekeys, $packet_collisions collision lines; reauthentication: $reauths; no ping lost, no SA leaked"

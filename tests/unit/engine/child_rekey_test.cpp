@@ -327,9 +327,9 @@ TEST_F(child_rekey, simultaneous_rekeys_leave_one_pair) {
                 const auto& ins =
                     *std::ranges::find(p->installs, r.child, &install_child_sa::child);
                 EXPECT_TRUE(ins.outbound_later) << "redundant #" << r.child;
-                EXPECT_EQ(std::ranges::count(p->outbound_installs, r.child,
-                                             &install_outbound_sa::child),
-                          0);
+                EXPECT_EQ(
+                    std::ranges::count(p->outbound_installs, r.child, &install_outbound_sa::child),
+                    0);
             }
         }
         EXPECT_EQ(count(A(), sa_event::kind::child_down) + count(B(), sa_event::kind::child_down),

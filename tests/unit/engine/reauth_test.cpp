@@ -96,10 +96,10 @@ TEST_F(reauth, a_fresh_ike_sa_takes_over_and_the_old_one_goes_after) {
     const std::vector<std::string> b_log(B().kernel_log.end() - 6, B().kernel_log.end());
     const auto old_b = b_old.children, new_b = b_new.children;
     auto n = [](const child_sa_info& c) { return "#" + std::to_string(c.id); };
-    EXPECT_EQ(b_log, (std::vector<std::string>{
-                         "install-in " + n(new_b[0]), "install-in " + n(new_b[1]),
-                         "outbound " + n(new_b[0]), "remove " + n(old_b[0]),
-                         "outbound " + n(new_b[1]), "remove " + n(old_b[1])}));
+    EXPECT_EQ(b_log,
+              (std::vector<std::string>{"install-in " + n(new_b[0]), "install-in " + n(new_b[1]),
+                                        "outbound " + n(new_b[0]), "remove " + n(old_b[0]),
+                                        "outbound " + n(new_b[1]), "remove " + n(old_b[1])}));
     // The initiator installs both directions at once: the responder had them.
     EXPECT_TRUE(A().outbound_installs.empty());
     EXPECT_TRUE(A().has_notice("reauthenticated IKE_SA #" + std::to_string(a_old.id)));
