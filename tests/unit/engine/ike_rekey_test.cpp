@@ -12,18 +12,6 @@ namespace ike::test {
 namespace {
 
 struct ike_rekey : site_to_site {
-    // A second child, to show that a new CHILD_SA can be made on the new IKE_SA.
-    void add_second_child() {
-        child_sa_config a, b;
-        a.name = b.name = "web";
-        a.local_ts = {ts("10.11.0.0/16")};
-        a.remote_ts = {ts("10.12.0.0/16")};
-        b.local_ts = a.remote_ts;
-        b.remote_ts = a.local_ts;
-        a.esp_proposals = b.esp_proposals = {esp_prop("aes256gcm16-esn")};
-        a_extra.push_back(a);
-        b_extra.push_back(b);
-    }
     // Only `who` rekeys the IKE_SA, every `every` (no jitter).
     void rekey_by(char who, duration every = std::chrono::seconds(100)) {
         (who == 'a' ? a_spec : b_spec).ike_rekey_time = every;

@@ -18,15 +18,7 @@ struct reauth : site_to_site {
         a_spec.reauth_time = 100s;
         a_spec.ike_rand_time = b_spec.ike_rand_time = duration(0);
         a_spec.ike_rekey_time = b_spec.ike_rekey_time = duration(0);
-        child_sa_config a, b;
-        a.name = b.name = "web";
-        a.local_ts = {ts("10.11.0.0/16")};
-        a.remote_ts = {ts("10.12.0.0/16")};
-        b.local_ts = a.remote_ts;
-        b.remote_ts = a.local_ts;
-        a.esp_proposals = b.esp_proposals = {esp_prop("aes256gcm16-esn")};
-        a_extra.push_back(a);
-        b_extra.push_back(b);
+        add_second_child();
     }
     static ike_sa_info only_sa(const peer& p) {
         auto sas = p.eng.list_sas();

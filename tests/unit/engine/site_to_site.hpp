@@ -48,6 +48,18 @@ struct site_to_site : ::testing::Test {
         net->run();
         return id.value_or(0);
     }
+    /// A second child "web" (10.11.0.0/16 === 10.12.0.0/16) on both sides.
+    void add_second_child() {
+        child_sa_config a, b;
+        a.name = b.name = "web";
+        a.local_ts = {ts("10.11.0.0/16")};
+        a.remote_ts = {ts("10.12.0.0/16")};
+        b.local_ts = a.remote_ts;
+        b.remote_ts = a.local_ts;
+        a.esp_proposals = b.esp_proposals = {esp_prop("aes256gcm16-esn")};
+        a_extra.push_back(a);
+        b_extra.push_back(b);
+    }
     peer& A() { return net->a; }
     peer& B() { return net->b; }
 
