@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <vector>
 
 namespace ikev2d::control {
 namespace {
@@ -57,18 +58,23 @@ std::expected<void, client_error> write_all(int fd, std::string_view data) {
 
 std::expected<std::string, client_error> read_line(int fd, std::chrono::milliseconds timeout) {
     std::string line;
-    char buf[4096];
+    std::vector<char> buf(64 * 1024);
     for (;;) {
         pollfd p{fd, POLLIN, 0};
         const int r = ::poll(&p, 1, static_cast<int>(timeout.count()));
         if (r < 0 && errno == EINTR) continue;
         if (r == 0) return fail(client_error::kind::io, "no answer from ikev2d (timeout)");
-        const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+        const ssize_t n = ::recv(fd, buf.data(), buf.size(), 0);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) return fail(client_error::kind::io, "ikev2d closed the connection");
-        line.append(buf, static_cast<std::size_t>(n));
-        if (const auto nl = line.find('\n'); nl != std::string::npos) return line.substr(0, nl);
-        if (line.size() > 16 * max_line_length) {
+        // Only the new bytes are searched: a long answer stays linear.
+        const std::size_t old_size = line.size();
+        line.append(buf.data(), static_cast<std::size_t>(n));
+        if (const auto nl = line.find('\n', old_size); nl != std::string::npos) {
+            line.resize(nl);
+            return line;
+        }
+        if (line.size() > max_response_length) {
             return fail(client_error::kind::bad_response, "response line too long");
         }
     }

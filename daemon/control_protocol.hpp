@@ -23,8 +23,11 @@ namespace ikev2d::control {
 /// The protocol version this build speaks (the "v" member).
 inline constexpr int protocol_version = 1;
 
-/// Requests and responses longer than this (without the newline) are refused.
+/// Requests longer than this (without the newline) are refused.
 inline constexpr std::size_t max_line_length = 64 * 1024;
+/// Responses may be far longer: list-sas of 100,000 IKE_SAs is tens of MB.
+/// The client refuses more than this.
+inline constexpr std::size_t max_response_length = 512 * 1024 * 1024;
 
 enum class command : std::uint8_t {
     status,

@@ -27,6 +27,8 @@ handler_result fake_result(const request& req) {
         if (req.conn == "missing") return std::unexpected("no connection named 'missing'");
         return nlohmann::json{{"ike", 42}, {"conn", req.conn}};
     }
+    // A list as long as one of some thousands of IKE_SAs.
+    if (req.cmd == command::list_sas) return nlohmann::json{{"big", std::string(3 << 20, 'x')}};
     return nlohmann::json{{"cmd", std::string(command_name(req.cmd))}};
 }
 
@@ -95,6 +97,14 @@ TEST_F(control_server_test, answers_requests_through_the_client) {
     EXPECT_TRUE(resp->ok);
     EXPECT_EQ(resp->body["ike"], 42);
     EXPECT_EQ(resp->body["v"], 1);
+}
+
+TEST_F(control_server_test, answers_of_megabytes_reach_the_client) {
+    request req;
+    req.cmd = command::list_sas;
+    const auto resp = call(path_, req);
+    ASSERT_TRUE(resp) << resp.error().message;
+    EXPECT_EQ(resp->body["big"].get<std::string>().size(), 3u << 20);
 }
 
 TEST_F(control_server_test, handler_errors_become_error_responses) {
