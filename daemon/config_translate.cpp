@@ -208,6 +208,8 @@ translation translate(const config::config& cfg) {
     for (const auto& conn : cfg.connections) {
         auto c = translate_connection(conn);
         if (c) {
+            // An IKE_SA we initiate sends from our IKE socket's port.
+            c->local_port = cfg.daemon.ike_port;
             out.connections.push_back(std::make_shared<const ike::ike_sa_config>(std::move(*c)));
         } else {
             out.errors.push_back({conn.name, c.error()});

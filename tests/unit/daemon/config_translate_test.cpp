@@ -208,6 +208,22 @@ connections:
               "supported yet");
 }
 
+TEST(config_translate, initiated_ike_sas_send_from_the_configured_ike_port) {
+    const auto cfg = load(R"(
+daemon: {ports: {ike: 1500, natt: 4501}}
+secrets: [{psk: "0x000102030405060708090a0b0c0d0e0f"}]
+connections:
+  c:
+    remote_addrs: [192.0.2.2]
+    local: {auth: psk}
+    remote: {auth: psk}
+)");
+    const auto t = translate(cfg);
+    ASSERT_EQ(t.connections.size(), 1u);
+    EXPECT_EQ(t.connections[0]->local_port, 1500);
+    EXPECT_EQ(translate(load(site_to_site)).connections.at(0)->local_port, 500);
+}
+
 ike::id_payload fqdn(std::string_view name) {
     return {ike::id_type::fqdn, ike::bytes(name.begin(), name.end())};
 }
