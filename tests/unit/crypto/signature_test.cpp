@@ -7,12 +7,14 @@
 
 #include <gtest/gtest.h>
 #include <openssl/ec.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
 #include <array>
 #include <map>
+#include <tuple>
 #include <vector>
 
 #include "tests/unit/crypto/cert_test_support.hpp"
@@ -318,6 +320,35 @@ TEST_F(signature_test, method_1_is_pkcs1_sha1) {
     EVP_PKEY_CTX_free(ctx);
     expected.resize(len);
     EXPECT_EQ(*data, expected);
+}
+
+// RSA-PSS as RFC 7427 and our AlgorithmIdentifier promise: checked by the
+// test's own OpenSSL call with MGF1 over the same hash and a salt exactly as
+// long as the hash, and refused with a 20-octet salt.
+TEST_F(signature_test, pss_uses_mgf1_same_hash_and_hash_long_salt) {
+    for (auto [h, md, salt] : {std::tuple{hash_algorithm::sha2_256, "SHA256", 32},
+                               std::tuple{hash_algorithm::sha2_384, "SHA384", 48},
+                               std::tuple{hash_algorithm::sha2_512, "SHA512", 64}}) {
+        auto sig = ike::sign(priv(key_type::rsa), {signature_algorithm::rsa_pss, h}, octets);
+        ASSERT_TRUE(sig.has_value());
+        auto check = [&](int salt_len) {
+            EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+            EVP_PKEY_CTX* pctx = nullptr;
+            EXPECT_EQ(EVP_DigestVerifyInit_ex(ctx, &pctx, md, nullptr, nullptr, pub(key_type::rsa),
+                                              nullptr),
+                      1);
+            EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING);
+            EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, salt_len);
+            EVP_PKEY_CTX_set_rsa_mgf1_md_name(pctx, md, nullptr);
+            const int rc =
+                EVP_DigestVerify(ctx, sig->data(), sig->size(), octets.data(), octets.size());
+            EVP_MD_CTX_free(ctx);
+            ERR_clear_error();
+            return rc == 1;
+        };
+        EXPECT_TRUE(check(salt)) << md;
+        EXPECT_FALSE(check(20)) << md;
+    }
 }
 
 // RFC 8032 §7.1 TEST 1 (empty message), through method 14 (RFC 8420).
