@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cstdint>
 #include <expected>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -49,6 +50,11 @@ struct engine_settings {
     /// Largest IP packet an IKE message may fill before it is sent in RFC 7383
     /// fragments (charon's fragment_size; 1280 fits every IPv6 path).
     std::size_t fragment_size = 1280;
+    /// The wall clock, for certificate validity only (the steady `now` of
+    /// each call drives everything else). The daemon passes the system
+    /// clock; tests pass a fixed time. Empty: every peer certificate is
+    /// refused ("no wall clock").
+    std::function<wall_time()> wall_clock;
 };
 
 struct child_sa_info {

@@ -10,6 +10,9 @@
 
 #include "libike/common/secret.hpp"
 #include "libike/common/socket_address.hpp"
+#include "libike/crypto/cert_validation.hpp"
+#include "libike/crypto/certificate.hpp"
+#include "libike/crypto/private_key.hpp"
 #include "libike/proposal/proposal.hpp"
 #include "libike/sa/identity.hpp"
 #include "libike/sa/traffic_selector.hpp"
@@ -17,9 +20,39 @@
 namespace ike {
 
 using duration = std::chrono::milliseconds;
+/// Wall-clock seconds, for certificate validity (cert_validation.hpp).
+using wall_time = cert_time;
 
 enum class ipsec_mode : std::uint8_t { tunnel, transport };
-enum class auth_kind : std::uint8_t { psk };  ///< certificates and EAP come later
+/// How one side proves itself in IKE_AUTH (swanctl's local/remote `auth`):
+/// psk: pre-shared key (§2.15); pubkey: a certificate and a signature
+/// (methods 1, 9-11, 14); eap: the client runs EAP, the gateway checks it
+/// (§2.16; remote side of a responder only).
+enum class auth_kind : std::uint8_t { psk, pubkey, eap };
+
+/// Our certificate for pubkey authentication, loaded by the daemon from the
+/// connection's local `cert` (a PEM file whose first certificate is ours,
+/// the rest intermediates) and `key`. Shared by every IKE_SA of the
+/// connection; never changed once built.
+struct local_certificate {
+    certificate cert;                        ///< end entity, the first CERT payload
+    std::vector<certificate> intermediates;  ///< sent after it, in file order
+    std::shared_ptr<const private_key> key;  ///< signs our AUTH; matches cert
+};
+
+/// The CAs (and CRLs) that may vouch for a peer's certificate: the daemon's
+/// global `authorities`, or a connection's remote `cacerts` narrowing them.
+struct trust_anchors {
+    trust_store store;
+    /// The same CA certificates, for CERTREQ (SHA-1 of each one's
+    /// SubjectPublicKeyInfo, §3.7) and for log lines naming them.
+    std::vector<certificate> cas;
+};
+
+/// When our CERT payloads go out (swanctl's send_cert): always: in every
+/// IKE_AUTH we send with pubkey auth (iOS/macOS send no CERTREQ yet expect
+/// the certificate); ifasked: only after the peer sent a CERTREQ; never.
+enum class send_cert_policy : std::uint8_t { always, ifasked, never };
 
 /// IKE fragmentation (RFC 7383) for a connection, as swanctl spells it:
 /// yes: announce it, reassemble, and fragment large messages when the peer
@@ -64,6 +97,22 @@ struct ike_sa_config {
     identity remote_id;  ///< %any accepts every peer that proves a configured PSK
     auth_kind local_auth = auth_kind::psk;
     auth_kind remote_auth = auth_kind::psk;
+    /// local_auth == pubkey: our certificate and key (required then).
+    std::shared_ptr<const local_certificate> local_cert;
+    /// remote_auth == pubkey: whom we trust for the peer's certificate
+    /// (required then); the peer's identity must be named by its
+    /// certificate (SAN, or the subject DN for a DN identity).
+    std::shared_ptr<const trust_anchors> trust;
+    send_cert_policy send_cert = send_cert_policy::always;
+    /// Send CERTREQ payloads naming our trusted CAs (IKE_SA_INIT response or
+    /// IKE_AUTH request) when remote_auth is pubkey.
+    bool send_certreq = true;
+    /// The extended key usage the peer's certificate must carry: a road
+    /// warrior checks its gateway for serverAuth, as Windows does.
+    eku_requirement remote_eku = eku_requirement::none;
+    /// With an RSA key and RFC 7427 signatures, sign with RSA-PSS rather than
+    /// PKCS#1 v1.5 (swanctl's rsa/pss choice).
+    bool rsa_pss = false;
     duration dpd_delay{0};  ///< 0: no liveness checks
     /// The IKE_SA is rekeyed (RFC 7296 §1.3.2) at rekey_time less a random
     /// part of up to rand_time; 0: never.
