@@ -102,10 +102,76 @@ bool has_kernel_extras(const config::child_config& c) {
            c.if_id_in != config::interface_id{} || c.if_id_out != config::interface_id{};
 }
 
-std::expected<void, std::string> check_auth(const config::connection_config& conn) {
-    if (conn.local.auth != config::auth_class::psk || conn.remote.auth != config::auth_class::psk) {
-        return fail("only psk authentication is supported yet");
+std::expected<ike::auth_kind, std::string> auth_kind_of(config::auth_class a) {
+    switch (a) {
+        case config::auth_class::psk:
+            return ike::auth_kind::psk;
+        case config::auth_class::pubkey:
+            return ike::auth_kind::pubkey;
+        default:
+            return fail("EAP authentication is not supported yet");
     }
+}
+
+std::shared_ptr<const ike::local_certificate> local_certificate_of(const config::auth_config& a) {
+    if (a.certs.empty() || !a.key) return nullptr;
+    auto out = std::make_shared<ike::local_certificate>(
+        ike::local_certificate{a.certs.front(), {a.certs.begin() + 1, a.certs.end()}, a.key});
+    return out;
+}
+
+// The CAs of the named authorities (all when none is named) in one store.
+std::expected<std::shared_ptr<const ike::trust_anchors>, std::string> trust_of(
+    const config::auth_config& remote, const std::vector<config::authority_config>& authorities) {
+    std::vector<ike::certificate> cas;
+    std::vector<ike::revocation_list> crls;
+    for (const auto& a : authorities) {
+        if (!remote.cacerts.empty() && std::ranges::find(remote.cacerts, a.name) == remote.cacerts.end())
+            continue;
+        cas.insert(cas.end(), a.cacerts.begin(), a.cacerts.end());
+        crls.insert(crls.end(), a.crls.begin(), a.crls.end());
+    }
+    if (cas.empty()) return fail("remote auth pubkey, but no CA certificate to trust");
+    auto store = ike::trust_store::create(
+        cas, crls, remote.strict_revocation ? ike::crl_policy::required : ike::crl_policy::if_available);
+    if (!store) return fail("trusted CAs: " + store.error().message());
+    return std::make_shared<const ike::trust_anchors>(ike::trust_anchors{std::move(*store), std::move(cas)});
+}
+
+ike::send_cert_policy send_cert_of(config::send_cert_mode m) {
+    switch (m) {
+        case config::send_cert_mode::ifasked:
+            return ike::send_cert_policy::ifasked;
+        case config::send_cert_mode::never:
+            return ike::send_cert_policy::never;
+        case config::send_cert_mode::always:
+            break;
+    }
+    return ike::send_cert_policy::always;
+}
+
+// auth kinds, our certificate and the CAs for the peer's.
+std::expected<void, std::string> add_auth(const config::connection_config& conn,
+                                          const std::vector<config::authority_config>& authorities,
+                                          ike::ike_sa_config& out) {
+    auto local = auth_kind_of(conn.local.auth);
+    if (!local) return fail("local.auth: " + local.error());
+    auto remote = auth_kind_of(conn.remote.auth);
+    if (!remote) return fail("remote.auth: " + remote.error());
+    out.local_auth = *local, out.remote_auth = *remote;
+    if (out.local_auth == ike::auth_kind::pubkey) {
+        out.local_cert = local_certificate_of(conn.local);
+        if (!out.local_cert) return fail("local: auth pubkey without a certificate and key");
+        out.rsa_pss = conn.local.rsa_pss;
+    }
+    if (out.remote_auth == ike::auth_kind::pubkey) {
+        auto trust = trust_of(conn.remote, authorities);
+        if (!trust) return fail("remote: " + trust.error());
+        out.trust = std::move(*trust);
+        out.remote_eku = conn.remote.eku;
+    }
+    out.send_cert = send_cert_of(conn.send_cert);
+    out.send_certreq = conn.send_certreq;
     return {};
 }
 
@@ -126,9 +192,6 @@ std::string translate_error::to_string() const {
 }
 
 std::expected<ike::identity, std::string> translate_identity(const config::identity& id) {
-    if (!id.any && id.type == ike::id_type::der_asn1_dn) {
-        return fail("distinguished name identities (" + id.text + ") are not supported yet");
-    }
     return from_config_identity(id);
 }
 
@@ -178,9 +241,10 @@ std::expected<ike::child_sa_config, std::string> translate_child(
 }
 
 std::expected<ike::ike_sa_config, std::string> translate_connection(
-    const config::connection_config& conn) {
-    if (auto ok = check_auth(conn); !ok) return std::unexpected(ok.error());
+    const config::connection_config& conn,
+    const std::vector<config::authority_config>& authorities) {
     ike::ike_sa_config out;
+    if (auto ok = add_auth(conn, authorities, out); !ok) return std::unexpected(ok.error());
     out.name = conn.name;
     auto local = translate_addrs(conn.local_addrs, false);
     if (!local) return fail("local_addrs: " + local.error());
@@ -206,7 +270,7 @@ std::expected<ike::ike_sa_config, std::string> translate_connection(
 translation translate(const config::config& cfg) {
     translation out;
     for (const auto& conn : cfg.connections) {
-        auto c = translate_connection(conn);
+        auto c = translate_connection(conn, cfg.authorities);
         if (c) {
             // An IKE_SA we initiate sends from our IKE socket's port.
             c->local_port = cfg.daemon.ike_port;

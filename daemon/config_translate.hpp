@@ -42,11 +42,14 @@ std::expected<ike::child_sa_config, std::string> translate_child(const config::c
 
 /// One connection. Addresses: %any entries are dropped (empty = any); DNS
 /// names in remote_addrs are resolved now (getaddrinfo, both families).
-/// Errors: as translate_child and translate_identity; an auth other than
-/// psk; an address prefix (engine matches exact addresses only); a DNS
-/// name that does not resolve.
+/// With auth: pubkey, our certificate and key come from the connection and
+/// the CAs from `authorities` (those named by remote cacerts, else all).
+/// Errors: as translate_child and translate_identity; EAP auth; an address
+/// prefix (engine matches exact addresses only); a DNS name that does not
+/// resolve; a trust store OpenSSL cannot build.
 std::expected<ike::ike_sa_config, std::string> translate_connection(
-    const config::connection_config& conn);
+    const config::connection_config& conn,
+    const std::vector<config::authority_config>& authorities = {});
 
 /// Every connection of `cfg`; those that fail are listed in `errors`.
 translation translate(const config::config& cfg);

@@ -30,6 +30,10 @@ ike::engine_settings settings_for(const config::config& cfg) {
     s.retransmit_timeout = cfg.daemon.retransmit_timeout;
     s.retransmit_base = cfg.daemon.retransmit_base;
     s.retransmit_tries = cfg.daemon.retransmit_tries;
+    // Certificates are checked against the system's wall clock.
+    s.wall_clock = [] {
+        return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    };
     return s;
 }
 
@@ -168,7 +172,7 @@ void event_loop::load_connections() {
 void event_loop::install_traps(const std::vector<std::string>& names) {
     for (const auto& conn : cfg_.connections) {
         if (std::ranges::find(names, conn.name) == names.end()) continue;
-        auto translated = translate_connection(conn);
+        auto translated = translate_connection(conn, cfg_.authorities);
         if (!translated) continue;
         for (std::size_t i = 0; i < conn.children.size(); ++i) {
             if (conn.children[i].start_action != config::child_action::trap) continue;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +18,9 @@
 #include "daemon/config/mark.hpp"
 #include "daemon/config/traffic_selector.hpp"
 #include "libike/common/secret.hpp"
+#include "libike/crypto/cert_validation.hpp"
+#include "libike/crypto/certificate.hpp"
+#include "libike/crypto/private_key.hpp"
 #include "libike/proposal/proposal.hpp"
 
 namespace ikev2d::config {
@@ -73,19 +77,50 @@ struct shared_secret {
     std::string origin;  ///< "file:line" of the entry, for logs (never the key)
 };
 
+// ---- authorities ------------------------------------------------------------
+
+/// One entry of `authorities`: CA certificates we trust for peers'
+/// certificates, with the CRLs to check them against.
+struct authority_config {
+    std::string name;
+    std::vector<ike::certificate> cacerts;  ///< from `cacert` (a PEM file, maybe several)
+    std::vector<ike::revocation_list> crls;  ///< from `crls` (files, PEM or DER)
+};
+
 // ---- connections ----------------------------------------------------------
 
-/// local.auth / remote.auth. Only psk works today; the others are
+/// local.auth / remote.auth. psk and pubkey work; the EAP methods are
 /// recognised so the loader can say "not supported yet".
 enum class auth_class : std::uint8_t { psk, pubkey, eap_mschapv2, eap_tls };
 
 struct auth_config {
-    auth_class auth = auth_class::pubkey;  ///< charon's default; rejected for now
-    /// Default for local: the first IP literal in local_addrs, else %any (the
-    /// daemon then uses the IKE address). Default for remote: %any.
+    auth_class auth = auth_class::pubkey;  ///< charon's default
+    /// Default for local: with pubkey the subject DN of our certificate;
+    /// otherwise the first IP literal in local_addrs, else %any (the daemon
+    /// then uses the IKE address). Default for remote: %any.
     identity id = identity::make_any();
     bool id_configured = false;  ///< false when `id` is the default above
+    // local, auth: pubkey
+    /// `certs`: PEM files; the first certificate is ours, every further one
+    /// an intermediate sent after it.
+    std::vector<ike::certificate> certs;
+    std::shared_ptr<const ike::private_key> key;  ///< `key`: PEM file
+    bool rsa_pss = false;  ///< `rsa_pss`: sign RFC 7427 RSA signatures with PSS
+    // remote, auth: pubkey
+    /// `cacerts`: names of `authorities` the peer's certificate must chain
+    /// to; empty: any of them.
+    std::vector<std::string> cacerts;
+    /// `require_eku`: serverAuth / clientAuth the peer's certificate must
+    /// carry (a certificate without the extension is not restricted).
+    ike::eku_requirement eku = ike::eku_requirement::none;
+    /// `revocation: strict` rejects a certificate whose CA has no CRL loaded
+    /// (swanctl's revocation; relaxed and ifuri check the CRLs there are).
+    bool strict_revocation = false;
 };
+
+/// send_cert, as swanctl spells it (but defaulting to always: iOS and macOS
+/// send no CERTREQ and still need our certificate).
+enum class send_cert_mode : std::uint8_t { always, ifasked, never };
 
 enum class fragmentation_mode : std::uint8_t { yes, no, accept, force };
 enum class unique_policy : std::uint8_t { no, never, keep, replace };
@@ -144,6 +179,8 @@ struct connection_config {
     unique_policy unique = unique_policy::no;
     bool mobike = true;
     bool encap = false;                  ///< force UDP encapsulation
+    send_cert_mode send_cert = send_cert_mode::always;
+    bool send_certreq = true;  ///< name our CAs in CERTREQ when remote auth is pubkey
     std::vector<child_config> children;  ///< in file order
 };
 
@@ -152,6 +189,7 @@ struct connection_config {
 struct config {
     daemon_config daemon;
     std::vector<shared_secret> secrets;          ///< in file order
+    std::vector<authority_config> authorities;   ///< in file order
     std::vector<connection_config> connections;  ///< in file order
     config_errors warnings;
     std::filesystem::path source;  ///< the file loaded, or the display name

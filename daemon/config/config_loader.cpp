@@ -8,6 +8,7 @@
 
 #include "daemon/config/config_validation.hpp"
 #include "daemon/config/connection_loader.hpp"
+#include "daemon/config/credential_loader.hpp"
 #include "daemon/config/decimal.hpp"
 #include "daemon/config/duration.hpp"
 #include "daemon/config/psk.hpp"
@@ -17,7 +18,7 @@ namespace ikev2d::config {
 
 namespace {
 
-constexpr std::string_view top_keys[] = {"daemon", "secrets", "connections"};
+constexpr std::string_view top_keys[] = {"daemon", "secrets", "authorities", "connections"};
 constexpr std::string_view daemon_keys[] = {
     "listen",          "ports",           "control_socket", "log",
     "reqid_range",     "nat_keepalive",   "fragment_size",  "retransmit_timeout",
@@ -284,7 +285,10 @@ config load_root(diagnostics& diag, const YAML::Node& root, const load_context& 
     located_node empty{YAML::Node(), "daemon", 0, 0};
     cfg.daemon = load_daemon(diag, top.find("daemon").value_or(empty));
     if (auto secrets = top.find("secrets")) cfg.secrets = load_secrets(diag, *secrets, ctx);
-    if (auto conns = top.find("connections")) cfg.connections = load_connections(diag, *conns);
+    if (auto cas = top.find("authorities"))
+        cfg.authorities = load_authorities(diag, *cas, ctx.base_dir);
+    if (auto conns = top.find("connections"))
+        cfg.connections = load_connections(diag, *conns, ctx.base_dir);
     return cfg;
 }
 

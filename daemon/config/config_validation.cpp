@@ -30,6 +30,33 @@ void check_psk_secret(diagnostics& diag, const config& cfg, const connection_con
            true);
 }
 
+bool has_authority(const config& cfg, const std::string& name) {
+    return std::any_of(cfg.authorities.begin(), cfg.authorities.end(),
+                       [&](const authority_config& a) { return a.name == name; });
+}
+
+// A peer's certificate needs a CA to chain to: the named ones must exist.
+void check_authorities(diagnostics& diag, const config& cfg, const connection_config& c) {
+    const std::string path = "connections." + c.name + ".remote";
+    if (c.remote.auth != auth_class::pubkey) {
+        if (!c.remote.cacerts.empty())
+            report(diag, path + ".cacerts", "cacerts is used with auth: pubkey only", true);
+        return;
+    }
+    if (cfg.authorities.empty()) {
+        report(diag, path + ".auth",
+               "auth: pubkey needs a CA to check the peer's certificate: add an 'authorities' "
+               "entry with its cacert",
+               true);
+        return;
+    }
+    for (const auto& name : c.remote.cacerts) {
+        if (!has_authority(cfg, name))
+            report(diag, path + ".cacerts",
+                   "no authority named '" + name + "'; define it under 'authorities'", true);
+    }
+}
+
 bool secret_is_used(const shared_secret& s, const config& cfg) {
     if (s.ids.empty()) return true;
     return std::any_of(cfg.connections.begin(), cfg.connections.end(), [&](const auto& c) {
@@ -45,7 +72,10 @@ void validate_config(diagnostics& diag, const config& cfg) {
     if (cfg.connections.empty()) {
         diag.warning(0, 0, "connections", "no connections defined; the daemon will do nothing");
     }
-    for (const auto& c : cfg.connections) check_psk_secret(diag, cfg, c);
+    for (const auto& c : cfg.connections) {
+        check_psk_secret(diag, cfg, c);
+        check_authorities(diag, cfg, c);
+    }
     for (std::size_t i = 0; i < cfg.secrets.size(); ++i) {
         if (!secret_is_used(cfg.secrets[i], cfg)) {
             report(diag, "secrets[" + std::to_string(i) + "].ids",

@@ -4,8 +4,10 @@
 #include <array>
 
 #include "daemon/config/count.hpp"
+#include "daemon/config/credential_loader.hpp"
 #include "daemon/config/default_proposals.hpp"
 #include "daemon/config/duration.hpp"
+#include "libike/crypto/distinguished_name.hpp"
 #include "libike/proposal/proposal_string.hpp"
 
 namespace ikev2d::config {
@@ -16,7 +18,8 @@ constexpr std::string_view connection_keys[] = {
     "version",       "local_addrs", "remote_addrs", "local_port", "remote_port",
     "proposals",     "local",       "remote",       "dpd_delay",  "dpd_timeout",
     "rekey_time",    "reauth_time", "over_time",    "rand_time",  "keyingtries",
-    "fragmentation", "unique",      "mobike",       "encap",      "children"};
+    "fragmentation", "unique",      "mobike",       "encap",      "send_cert",
+    "send_certreq",  "children"};
 
 constexpr std::string_view child_keys[] = {
     "local_ts",     "remote_ts",    "esp_proposals", "mode",       "rekey_time",    "life_time",
@@ -24,12 +27,23 @@ constexpr std::string_view child_keys[] = {
     "rand_packets", "start_action", "close_action",  "dpd_action", "ipcomp",        "replay_window",
     "mark_in",      "mark_out",     "if_id_in",      "if_id_out",  "hw_offload"};
 
-constexpr std::string_view auth_keys[] = {"auth", "id"};
+constexpr std::string_view local_auth_keys[] = {"auth", "id", "certs", "key", "rsa_pss"};
+constexpr std::string_view remote_auth_keys[] = {"auth", "id", "cacerts", "require_eku",
+                                                 "revocation"};
 
 constexpr keyword<auth_class> auth_classes[] = {{"psk", auth_class::psk},
                                                 {"pubkey", auth_class::pubkey},
                                                 {"eap-mschapv2", auth_class::eap_mschapv2},
                                                 {"eap-tls", auth_class::eap_tls}};
+constexpr keyword<send_cert_mode> send_cert_modes[] = {{"always", send_cert_mode::always},
+                                                       {"ifasked", send_cert_mode::ifasked},
+                                                       {"never", send_cert_mode::never}};
+constexpr keyword<ike::eku_requirement> eku_requirements[] = {
+    {"none", ike::eku_requirement::none},
+    {"serverAuth", ike::eku_requirement::server_auth},
+    {"clientAuth", ike::eku_requirement::client_auth}};
+constexpr keyword<bool> revocation_modes[] = {
+    {"strict", true}, {"ifuri", false}, {"relaxed", false}};
 constexpr keyword<fragmentation_mode> fragmentation_modes[] = {
     {"yes", fragmentation_mode::yes},
     {"no", fragmentation_mode::no},
@@ -302,40 +316,129 @@ identity default_local_id(const std::vector<peer_address>& local) {
     return identity::make_any();
 }
 
-void load_auth_class(const schema_map& m, auth_config& out) {
+// False when `auth` is missing or bad (reported): nothing depends on it then.
+bool load_auth_class(const schema_map& m, auth_config& out) {
     if (!m.find("auth")) {
-        m.error_missing(
-            "missing 'auth'; set auth: psk (charon's default, pubkey, is not "
-            "supported yet)");
-        return;
+        m.error_missing("missing 'auth'; set auth: psk or auth: pubkey");
+        return false;
     }
     auto s = m.get_scalar("auth");
-    if (!s) return;
+    if (!s) return false;
     auto v = parse_keyword(m.diag(), *s, auth_classes);
-    if (!v) return;
+    if (!v) return false;
     out.auth = *v;
-    if (*v != auth_class::psk) {
-        m.diag().error(*s, "auth '" + s->value + "' is not supported yet; only psk works so far");
+    if (*v != auth_class::psk && *v != auth_class::pubkey) {
+        m.diag().error(*s, "auth '" + s->value +
+                               "' is not supported yet; use psk or pubkey (certificates)");
     }
+    return true;
 }
 
-auth_config load_auth(const schema_map& conn, std::string_view key, identity default_id) {
-    auth_config out;
-    out.id = std::move(default_id);
-    auto node = conn.find(key);
-    if (!node) {
-        conn.error_missing("missing '" + std::string(key) + "' section (with auth and id)");
-        return out;
-    }
-    schema_map m(conn.diag(), *node, auth_keys);
-    if (!m.valid()) return out;
-    load_auth_class(m, out);
+void load_identity(const schema_map& m, auth_config& out) {
     if (auto s = m.get_scalar("id")) {
         if (auto id = parse_value(m.diag(), *s, parse_identity)) {
             out.id = std::move(*id);
             out.id_configured = true;
         }
     }
+}
+
+// Our certificate must name the identity we send, or the peer rejects us
+// with nothing but AUTHENTICATION_FAILED; without an id we send its subject.
+void check_local_identity(const schema_map& m, auth_config& out) {
+    const ike::certificate& cert = out.certs.front();
+    if (!out.id_configured) {
+        out.id.any = false;
+        out.id.type = ike::id_type::der_asn1_dn;
+        out.id.data = cert.subject_der();
+        out.id.text = cert.subject();
+        return;
+    }
+    if (out.id.any) {
+        m.diag().error(*m.get_scalar("id"), "with auth: pubkey, id must be an identity the "
+                                            "certificate names, not %any");
+        return;
+    }
+    if (out.id.type == ike::id_type::der_asn1_dn &&
+        ike::dn_equal(out.id.data, cert.subject_der())) {
+        out.id.data = cert.subject_der();  // sent exactly as the certificate encodes it
+        return;
+    }
+    if (auto ok = ike::match_identity(cert, out.id.type, out.id.data); !ok) {
+        m.diag().error(*m.get_scalar("id"),
+                       "our certificate does not name this identity: " + ok.error().detail +
+                           "; set id to one of its subjectAltNames or its subject DN");
+    }
+}
+
+void load_local_certificate(const schema_map& m, auth_config& out,
+                            const std::filesystem::path& base_dir) {
+    auto files = m.get_list("certs");
+    auto key = m.get_scalar("key");
+    if (!files || files->empty()) {
+        m.error_missing("auth: pubkey needs 'certs' (our certificate's PEM file)");
+        return;
+    }
+    for (const scalar& f : *files) {
+        if (auto certs = load_certificate_file(m.diag(), f, base_dir))
+            out.certs.insert(out.certs.end(), certs->begin(), certs->end());
+    }
+    if (!key) {
+        m.error_missing("auth: pubkey needs 'key' (the private key's PEM file)");
+        return;
+    }
+    out.key = load_private_key_file(m.diag(), *key, base_dir);
+    if (out.certs.empty() || !out.key) return;
+    if (!out.key->matches(out.certs.front().public_key())) {
+        m.diag().error(*key, "this key does not belong to the certificate '" +
+                                 out.certs.front().subject() + "' (the first one in certs)");
+        return;
+    }
+    check_local_identity(m, out);
+}
+
+auth_config load_local_auth(const schema_map& conn, identity default_id,
+                            const std::filesystem::path& base_dir) {
+    auth_config out;
+    out.id = std::move(default_id);
+    auto node = conn.find("local");
+    if (!node) {
+        conn.error_missing("missing 'local' section (with auth and id)");
+        return out;
+    }
+    schema_map m(conn.diag(), *node, local_auth_keys);
+    if (!m.valid()) return out;
+    const bool auth_known = load_auth_class(m, out);
+    load_identity(m, out);
+    read_bool(m, "rsa_pss", out.rsa_pss);
+    if (!auth_known) return out;
+    if (out.auth == auth_class::pubkey) {
+        load_local_certificate(m, out, base_dir);
+    } else {
+        for (std::string_view k : {"certs", "key"}) {
+            if (auto s = m.get_scalar(k))
+                m.diag().error(*s, std::string(k) + " is used with auth: pubkey only");
+        }
+    }
+    return out;
+}
+
+auth_config load_remote_auth(const schema_map& conn) {
+    auth_config out;
+    auto node = conn.find("remote");
+    if (!node) {
+        conn.error_missing("missing 'remote' section (with auth and id)");
+        return out;
+    }
+    schema_map m(conn.diag(), *node, remote_auth_keys);
+    if (!m.valid()) return out;
+    load_auth_class(m, out);
+    load_identity(m, out);
+    if (auto names = m.get_list("cacerts")) {
+        for (const scalar& n : *names) out.cacerts.push_back(n.value);
+    }
+    read_keyword(m, "require_eku", eku_requirements, out.eku);
+    read_keyword(m, "revocation", revocation_modes, out.strict_revocation);
     return out;
 }
 
@@ -358,7 +461,8 @@ void load_children(const schema_map& m, connection_config& c) {
     for (const auto& e : *entries) c.children.push_back(load_child(m.diag(), e));
 }
 
-connection_config load_connection(diagnostics& diag, const map_entry& entry) {
+connection_config load_connection(diagnostics& diag, const map_entry& entry,
+                                  const std::filesystem::path& base_dir) {
     schema_map m(diag, entry.value, connection_keys);
     connection_config c;
     c.name = entry.key.value;
@@ -369,14 +473,16 @@ connection_config load_connection(diagnostics& diag, const map_entry& entry) {
     read_integer(m, "local_port", 1, 65535, c.local_port);
     read_integer(m, "remote_port", 1, 65535, c.remote_port);
     c.proposals = load_proposals(m, "proposals", ike::protocol_id::ike);
-    c.local = load_auth(m, "local", default_local_id(c.local_addrs));
-    c.remote = load_auth(m, "remote", identity::make_any());
+    c.local = load_local_auth(m, default_local_id(c.local_addrs), base_dir);
+    c.remote = load_remote_auth(m);
     load_ike_lifetimes(m, c);
     read_integer(m, "keyingtries", 0, UINT32_MAX, c.keyingtries);
     read_keyword(m, "fragmentation", fragmentation_modes, c.fragmentation);
     read_keyword(m, "unique", unique_policies, c.unique);
     read_bool(m, "mobike", c.mobike);
     read_bool(m, "encap", c.encap);
+    read_keyword(m, "send_cert", send_cert_modes, c.send_cert);
+    read_bool(m, "send_certreq", c.send_certreq);
     load_children(m, c);
     return c;
 }
@@ -408,11 +514,12 @@ std::vector<ike::proposal> load_proposals(const schema_map& map, std::string_vie
     return out;
 }
 
-std::vector<connection_config> load_connections(diagnostics& diag, const located_node& node) {
+std::vector<connection_config> load_connections(diagnostics& diag, const located_node& node,
+                                                const std::filesystem::path& base_dir) {
     std::vector<connection_config> out;
     auto entries = read_map(diag, node);
     if (!entries) return out;
-    for (const auto& e : *entries) out.push_back(load_connection(diag, e));
+    for (const auto& e : *entries) out.push_back(load_connection(diag, e, base_dir));
     return out;
 }
 

@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "daemon/config/address.hpp"
+#include "libike/crypto/distinguished_name.hpp"
 
 namespace ikev2d::config {
 
@@ -80,10 +81,14 @@ identity identity::make_any() {
 bool identity::same_as(const identity& other) const {
     if (any || other.any) return any == other.any;
     if (type != other.type) return false;
-    return type == ike::id_type::der_asn1_dn ? text == other.text : data == other.data;
+    return type == ike::id_type::der_asn1_dn ? ike::dn_equal(data, other.data)
+                                             : data == other.data;
 }
 
 bool identity::matches(const identity& other) const {
+    if (!any && !other.any && type == ike::id_type::der_asn1_dn &&
+        other.type == ike::id_type::der_asn1_dn)
+        return ike::dn_matches(data, other.data);
     return any || same_as(other);
 }
 
@@ -101,7 +106,11 @@ std::expected<identity, value_error> parse_identity(std::string_view text) {
     }
     if (auto prefixed = parse_prefixed(text)) return *prefixed;
     if (text.find('=') != std::string_view::npos) {
-        return make(ike::id_type::der_asn1_dn, {}, text);
+        auto der = ike::dn_from_text(text);
+        if (!der) return std::unexpected(value_error{0, "distinguished name: " + der.error()});
+        identity id = make(ike::id_type::der_asn1_dn, {}, text);
+        id.data = std::move(*der);
+        return id;
     }
     if (text.find('@') != std::string_view::npos) return parse_at_form(text);
     if (auto ip = parse_ip_address(text)) {

@@ -13,8 +13,8 @@
 //   user@example.org              ID_RFC822_ADDR (contains '@')
 //   gw.example.org, gw            ID_FQDN (any other string, with or
 //                                 without a dot, as in charon)
-// Distinguished names are kept as text for now: their DER encoding (and
-// RDN-wise matching) comes with certificate support.
+// A distinguished name is DER-encoded at load (libike/crypto/
+// distinguished_name.hpp) and compared RDN by RDN, "*" values as wildcards.
 #include <expected>
 #include <string>
 #include <string_view>
@@ -29,20 +29,20 @@ namespace ikev2d::config {
 struct identity {
     bool any = false;  ///< %any: `type` and `data` are unused
     ike::id_type type = ike::id_type::fqdn;
-    ike::bytes data;   ///< ID payload body; empty for DNs until DER encoding exists
+    ike::bytes data;   ///< ID payload body (a DN's DER Name)
     std::string text;  ///< as configured, for logs and messages
 
     /// The any-identity.
     static identity make_any();
-    /// Same type and value (DNs: same text). %any equals only %any.
+    /// Same type and value (DNs: canonically equal). %any equals only %any.
     bool same_as(const identity& other) const;
     /// True when this (configured) identity accepts `other`: %any accepts
-    /// everything, otherwise same_as().
+    /// everything, a DN with "*" values any value there, otherwise same_as().
     bool matches(const identity& other) const;
 };
 
 /// Parses an identity as described above. Errors: an empty or odd-length
-/// or non-hex key id, an empty value after a prefix.
+/// or non-hex key id, an empty value after a prefix, a DN that does not parse.
 std::expected<identity, value_error> parse_identity(std::string_view text);
 
 /// The identity of an IP address (ID_IPV4_ADDR / ID_IPV6_ADDR).

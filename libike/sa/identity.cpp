@@ -6,6 +6,9 @@
 #include <array>
 #include <cctype>
 
+#include "libike/crypto/certificate.hpp"
+#include "libike/crypto/distinguished_name.hpp"
+
 namespace ike {
 
 namespace {
@@ -67,8 +70,11 @@ std::optional<identity> parse_identity(std::string_view text) {
         if (value.empty()) return std::nullopt;
         return identity{id_type::key_id, bytes(value.begin(), value.end()), false};
     }
-    // A DN needs DER encoding, which comes with certificate support.
-    if (text.find('=') != std::string_view::npos) return std::nullopt;
+    if (text.find('=') != std::string_view::npos) {
+        auto der = dn_from_text(text);
+        if (!der) return std::nullopt;
+        return identity{id_type::der_asn1_dn, std::move(*der), false};
+    }
     if (auto addr = address_id(text)) return addr;
     if (text.starts_with("@#")) return key_id(text.substr(2));
     if (text.starts_with("@@")) return name_id(id_type::rfc822_addr, text.substr(2));
@@ -90,6 +96,7 @@ bool matches(const identity& configured, const id_payload& received) {
     if (configured.type == id_type::fqdn || configured.type == id_type::rfc822_addr) {
         return equal_ci(configured.data, received.data);
     }
+    if (configured.type == id_type::der_asn1_dn) return dn_matches(configured.data, received.data);
     return configured.data == received.data;
 }
 
@@ -99,6 +106,8 @@ std::string to_string(const identity& id) {
     switch (id.type) {
         case id_type::key_id:
             return "@#" + to_hex(id.data);
+        case id_type::der_asn1_dn:
+            return dn_text(id.data);
         case id_type::fqdn: {
             // Plain text unless parse_identity would read it as something else.
             auto back = parse_identity(text);

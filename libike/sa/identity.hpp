@@ -23,7 +23,7 @@ struct identity {
 ///   %any, %any6, *          any identity
 ///   fqdn:x email:x rfc822:x  explicit type prefix
 ///   keyid:#hex keyid:x       explicit key id, hex or raw bytes
-///   contains '='             distinguished name: not supported yet → nullopt
+///   contains '='             distinguished name (distinguished_name.hpp)
 ///   IPv4 / IPv6 literal      ID_IPV4_ADDR / ID_IPV6_ADDR
 ///   @#0123abcd               ID_KEY_ID (hex)
 ///   @@user@example.org       ID_RFC822_ADDR
@@ -31,8 +31,8 @@ struct identity {
 ///   user@example.org         ID_RFC822_ADDR
 ///   anything else            ID_FQDN
 /// Returns nullopt for an empty string, a DN, bad or empty hex, an empty
-/// value after a prefix, or a name with control bytes (which the ID payload
-/// decoder would reject).
+/// value after a prefix, a DN that does not parse, or a name with control
+/// bytes (which the ID payload decoder would reject).
 std::optional<identity> parse_identity(std::string_view text);
 
 /// The ID payload we send for `id`. Precondition: !id.any (%any is never
@@ -42,7 +42,8 @@ id_payload to_id_payload(const identity& id);
 /// True when `received` is acceptable for `configured`: %any accepts
 /// everything; otherwise same type and same bytes, FQDN and RFC822 compared
 /// ASCII case-insensitively (DNS names are case-insensitive, RFC 4343; the
-/// local part of an e-mail address is compared so too, as charon does).
+/// local part of an e-mail address is compared so too, as charon does), DNs
+/// RDN by RDN with "*" values as wildcards (dn_matches).
 bool matches(const identity& configured, const id_payload& received);
 
 /// Text in the syntax parse_identity reads back: "%any", "192.0.2.1",

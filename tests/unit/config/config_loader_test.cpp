@@ -723,17 +723,16 @@ connections:
     std::vector<std::string> got;
     for (const auto& e : errors) got.push_back(e.to_string());
     std::vector<std::string> expected{
-        "test.yaml:3:19: connections.a.local.auth: auth 'pubkey' is not supported yet; only "
-        "psk works so far",
+        "test.yaml:3:5: connections.a.local: auth: pubkey needs 'certs' (our certificate's PEM "
+        "file)",
         "test.yaml:4:20: connections.a.remote.auth: auth 'eap-mschapv2' is not supported yet; "
-        "only psk works so far",
-        "test.yaml:6:19: connections.b.local.auth: auth 'eap-tls' is not supported yet; only "
-        "psk works so far",
+        "use psk or pubkey (certificates)",
+        "test.yaml:6:19: connections.b.local.auth: auth 'eap-tls' is not supported yet; use "
+        "psk or pubkey (certificates)",
         "test.yaml:7:20: connections.b.remote.auth: unknown value 'pks'; use psk, pubkey, "
         "eap-mschapv2 or eap-tls; did you mean 'psk'?",
         "test.yaml:8:3: connections.c: missing 'remote' section (with auth and id)",
-        "test.yaml:9:5: connections.c.local: missing 'auth'; set auth: psk (charon's "
-        "default, pubkey, is not supported yet)",
+        "test.yaml:9:5: connections.c.local: missing 'auth'; set auth: psk or auth: pubkey",
     };
     EXPECT_EQ(got, expected);
 }

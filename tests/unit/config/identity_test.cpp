@@ -81,12 +81,20 @@ TEST(identity, key_id) {
     EXPECT_FALSE(parse_identity("@#zz"));
 }
 
-TEST(identity, distinguished_name_kept_as_text) {
+TEST(identity, distinguished_name_encoded_as_der) {
     auto dn = parse_identity("C=CH, O=strongSwan, CN=gw.example.org");
     ASSERT_TRUE(dn);
     EXPECT_EQ(dn->type, ike::id_type::der_asn1_dn);
-    EXPECT_TRUE(dn->data.empty());
+    EXPECT_EQ(dn->data.front(), 0x30);  // a DER SEQUENCE (Name)
     EXPECT_EQ(dn->text, "C=CH, O=strongSwan, CN=gw.example.org");
+    auto other_case = parse_identity("c=ch, o=STRONGSWAN, cn=gw.example.org");
+    EXPECT_TRUE(dn->same_as(*other_case));
+    auto wildcard = parse_identity("C=CH, O=strongSwan, CN=*");
+    EXPECT_TRUE(wildcard->matches(*dn));
+    EXPECT_FALSE(dn->matches(*wildcard));
+    auto bad = parse_identity("C=CH, Foo=bar");
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.error().message.find("unknown attribute type 'Foo'"), std::string::npos);
 }
 
 TEST(identity, any) {

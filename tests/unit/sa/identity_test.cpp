@@ -52,10 +52,20 @@ TEST(parse_identity, any) {
 }
 
 TEST(parse_identity, rejects) {
-    for (std::string_view bad : {"", "C=CH, O=Example, CN=gw", "@#", "@#abc", "@#zz", "@",
+    for (std::string_view bad : {"", "C=CH, Foo=Example, CN=gw", "@#", "@#abc", "@#zz", "@",
                                  "fqdn:", "email:", "keyid:", "keyid:#", "@@", "bad\x01name"}) {
         EXPECT_FALSE(parse_identity(bad).has_value()) << bad;
     }
+}
+
+TEST(parse_identity, distinguished_names) {
+    const identity dn = id("C=CH, O=Example, CN=gw");
+    EXPECT_EQ(dn.type, id_type::der_asn1_dn);
+    EXPECT_EQ(to_string(dn), "C=CH, O=Example, CN=gw");
+    EXPECT_TRUE(matches(dn, to_id_payload(id("c=ch, o=example, cn=GW"))));
+    EXPECT_FALSE(matches(dn, to_id_payload(id("C=CH, O=Example, CN=gw2"))));
+    EXPECT_TRUE(matches(id("C=CH, O=Example, CN=*"), to_id_payload(dn)));
+    EXPECT_FALSE(matches(id("C=CH, O=Other, CN=*"), to_id_payload(dn)));
 }
 
 TEST(to_id_payload, carries_type_and_data) {
