@@ -27,7 +27,7 @@ CHARON_PLUGIN_DIR=${CHARON_PLUGIN_DIR:-/usr/lib/ipsec/plugins}
 SWANCTL_BIN=${SWANCTL_BIN:-/usr/sbin/swanctl}
 # Only plugins Debian 12 ships: openssl brings X25519, X448 and ChaCha20-
 # Poly1305 (there is no curve25519 or chapoly plugin package).
-CHARON_PLUGINS=${CHARON_PLUGINS:-"random nonce openssl pem pkcs1 x509 pubkey aes sha1 sha2 hmac gcm kdf kernel-netlink socket-default vici"}
+CHARON_PLUGINS=${CHARON_PLUGINS:-"random nonce openssl pem pkcs1 pkcs8 x509 pubkey constraints revocation aes sha1 sha2 hmac gcm kdf kernel-netlink socket-default vici"}
 CHARON_STARTED=()
 
 charon_dir() { echo "$LAB_OUT/$1/charon"; }
@@ -83,13 +83,18 @@ charon_swanctl() {
 #   conn=NAME local_addrs= remote_addrs= (both default %any) local_id=
 #   remote_id= proposals= (default) psk= (0x... hex, 0s... base64 or text;
 #   the secret of local_id and remote_id)
+#   local_auth= remote_auth= (psk) pubkey: certificates; then
+#   local_cert= local_key= (our PEM certificate and key; a second
+#   certificate in the file, an intermediate, goes to x509ca) cacert= (a CA
+#   certificate to trust, repeatable) rsa_pss=yes (sign with RSA-PSS)
 #   child=NAME starts a child; the keys after it are the child's:
 #     local_ts= remote_ts= (empty or left out: charon's default, "dynamic",
 #     the IKE address) esp_proposals= mode= (tunnel) start_action= (none)
 # An unknown key fails the test.
 charon_write_config() {
   local gw=$1 dir arg key val conn="" local_addrs="%any" remote_addrs="%any" local_id="" remote_id="" \
-    proposals="default" psk="" children="" child="" c_local_ts="" c_remote_ts="" c_esp="default" c_mode="tunnel" c_start="none"
+    proposals="default" psk="" children="" child="" c_local_ts="" c_remote_ts="" c_esp="default" c_mode="tunnel" c_start="none" \
+    local_auth=psk remote_auth=psk local_cert="" local_key="" cacerts=() rsa_pss=no local_certs="" secrets=""
   shift
   dir=$(charon_dir "$gw")
   # swanctl --load-all reads these credential folders and complains if one is missing.
@@ -119,6 +124,12 @@ ${c_local_ts:+        local_ts = $c_local_ts
       remote_id) remote_id=$val ;;
       proposals) proposals=$val ;;
       psk) psk=$val ;;
+      local_auth) local_auth=$val ;;
+      remote_auth) remote_auth=$val ;;
+      local_cert) local_cert=$val ;;
+      local_key) local_key=$val ;;
+      cacert) cacerts+=("$val") ;;
+      rsa_pss) rsa_pss=$val ;;
       child) flush_child; child=$val ;;
       local_ts) c_local_ts=$val ;;
       remote_ts) c_remote_ts=$val ;;
@@ -130,8 +141,20 @@ ${c_local_ts:+        local_ts = $c_local_ts
   done
   flush_child
   unset -f flush_child
-  [[ -n $conn && -n $local_id && -n $remote_id && -n $psk && -n $children ]] ||
-    lab_fail "charon_write_config $gw: conn, local_id, remote_id, psk and a child are needed"
+  [[ -n $conn && -n $local_id && -n $remote_id && -n $children ]] ||
+    lab_fail "charon_write_config $gw: conn, local_id, remote_id and a child are needed"
+  if [ "$local_auth" = psk ] || [ "$remote_auth" = psk ]; then
+    [ -n "$psk" ] || lab_fail "charon_write_config $gw: psk auth needs psk="
+    secrets="  ike-lab {
+    id-local = $local_id
+    id-remote = $remote_id
+    secret = \"$psk\"
+  }
+"
+  fi
+  charon_credentials "$dir/swanctl" "$local_cert" "$local_key" "${cacerts[@]}"
+  [ -z "$local_cert" ] || local_certs="
+      certs = $(basename "$local_cert")"
   cat >"$dir/strongswan.conf" <<EOF
 # $gw's charon, written by $(basename "$0") (tests/lab/charon.sh)
 charon {
@@ -140,6 +163,7 @@ charon {
   install_virtual_ip = no
   retransmit_timeout = 2
   retransmit_tries = 3
+  rsa_pss = $rsa_pss
   plugins {
     vici {
       socket = $(charon_vici "$gw")
@@ -164,7 +188,7 @@ charon {
   }
 }
 swanctl {
-  load = pem pkcs1 x509
+  load = pem pkcs1 pkcs8 x509 openssl
 }
 EOF
   cat >"$dir/swanctl/swanctl.conf" <<EOF
@@ -176,11 +200,11 @@ connections {
     remote_addrs = $remote_addrs
     proposals = $proposals
     local {
-      auth = psk
-      id = $local_id
+      auth = $local_auth
+      id = $local_id$local_certs
     }
     remote {
-      auth = psk
+      auth = $remote_auth
       id = $remote_id
     }
     children {
@@ -188,13 +212,24 @@ $children    }
   }
 }
 secrets {
-  ike-lab {
-    id-local = $local_id
-    id-remote = $remote_id
-    secret = "$psk"
-  }
-}
+$secrets}
 EOF
+}
+
+# charon_credentials SWANCTL_DIR CERT KEY [CACERT...]: our certificate (its
+# first PEM block; a further one, an intermediate CA, goes to x509ca so
+# charon sends it), our key, and the CAs to trust, into swanctl's folders.
+charon_credentials() {
+  local dir=$1 cert=$2 key=$3 ca
+  shift 3
+  rm -f "$dir"/x509/* "$dir"/x509ca/* "$dir"/private/*
+  if [ -n "$cert" ]; then
+    awk -v one="$dir/x509/$(basename "$cert")" -v rest="$dir/x509ca/im-$(basename "$cert")" \
+      '/-----BEGIN CERTIFICATE-----/ { n++ } { print > (n == 1 ? one : rest) }' "$cert" ||
+      lab_fail "cannot copy $cert"
+    cp "$key" "$dir/private/" || lab_fail "cannot copy $key"
+  fi
+  for ca; do cp "$ca" "$dir/x509ca/" || lab_fail "cannot copy $ca"; done
 }
 
 # charon_pid GW: the pid of GW's charon (as started by charon_start).
