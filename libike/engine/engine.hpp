@@ -55,6 +55,11 @@ struct engine_settings {
     /// clock; tests pass a fixed time. Empty: every peer certificate is
     /// refused ("no wall clock").
     std::function<wall_time()> wall_clock;
+    /// Announce SIGNATURE_HASH_ALGORITHMS in IKE_SA_INIT (RFC 7427 §4), so
+    /// that peers sign with method 14 (charon's signature_authentication).
+    /// Off: peers must use the legacy methods 1 and 9-11 with us, and we
+    /// accept no method 14 signature (the RFC forbids it then).
+    bool announce_signature_hashes = true;
 };
 
 struct child_sa_info {

@@ -154,6 +154,12 @@ class ike_sa {
     bool fragmentation = false;
     /// Hash algorithms the peer verifies signatures with (RFC 7427 §4).
     std::vector<std::uint16_t> peer_signature_hashes;
+    /// The peer sent CERTREQ payloads (RFC 7296 §3.7: in its IKE_SA_INIT
+    /// response or IKE_AUTH request), for send_cert ifasked, and the CAs
+    /// their X.509 lists name (SHA-1 of each CA's SubjectPublicKeyInfo), so
+    /// that an intermediate the peer holds already is not sent.
+    bool peer_sent_certreq = false;
+    std::vector<ca_key_hash> peer_certreq_cas;
 
     std::uint64_t our_spi() const { return initiator ? spi_i : spi_r; }
 

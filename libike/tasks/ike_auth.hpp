@@ -1,14 +1,21 @@
 #pragma once
-// IKE_AUTH identities and PSK authentication (RFC 7296 §1.2, §2.15).
+// IKE_AUTH identities and authentication (RFC 7296 §1.2, §2.15).
 //
-//   AUTH = prf( prf(PSK, "Key Pad for IKEv2"), <SignedOctets> )
-//   initiator: SignedOctets = IKE_SA_INIT request  | Nr | prf(SK_pi, IDi')
-//   responder: SignedOctets = IKE_SA_INIT response | Ni | prf(SK_pr, IDr')
+//   initiator:  IDi, [CERT...], [CERTREQ], AUTH, [INITIAL_CONTACT]  -->
+//          <--  IDr, [CERT...], AUTH                               :responder
 //
-// IDx' is the ID payload body (type, reserved bytes, data). The peer's
-// identity must match the configured remote identity (identity.hpp) and a PSK
-// must exist for the pair; any failure is AUTHENTICATION_FAILED (§2.21.2),
-// reported in plain words. On success the IKE_SA is established (ike_up).
+// Each side proves itself as its connection's local auth says: a PSK
+// (psk_auth.hpp) or a certificate and a signature (signature_auth.hpp,
+// cert_payloads.hpp), and checks the peer as the remote auth says (PSK, or
+// peer_certificate_check.hpp); the two need not be the same kind. The
+// responder first picks the connection from the peer's identity and how it
+// authenticates (peer_connection.hpp). The peer's identity must match the
+// configured remote identity (identity.hpp); any failure is
+// AUTHENTICATION_FAILED (§2.21.2), reported in plain words. On success the
+// IKE_SA is established (ike_up, whose reason says how each side proved
+// itself).
+#include <string>
+
 #include "libike/codec/id_payload.hpp"
 #include "libike/tasks/task.hpp"
 
@@ -20,6 +27,16 @@ class ike_auth final : public task {
     task_kind kind() const override { return task_kind::ike_auth; }
     task_result build(message_builder& m, engine_context& ctx) override;
     task_result process(const inbound_message& m, engine_context& ctx) override;
+
+  private:
+    task_result build_request(message_builder& m, engine_context& ctx);
+    task_result build_response(message_builder& m, engine_context& ctx);
+    task_result process_response(const inbound_message& m, engine_context& ctx);
+    task_result process_request(const inbound_message& m, engine_context& ctx);
+    /// The IKE_SA is authenticated both ways: established, ike_up.
+    task_result established(engine_context& ctx, std::optional<notify_type> notify);
+
+    std::string our_proof_, peer_proof_;  ///< how each side proved itself, for ike_up
 };
 
 }  // namespace ike

@@ -3,6 +3,9 @@
 #include "libike/engine/ike_sa.hpp"
 #include "libike/proposal/proposal_string.hpp"
 #include "libike/sa/proposal_match.hpp"
+#include "libike/tasks/cert_request.hpp"
+#include "libike/tasks/peer_connection.hpp"
+#include "libike/tasks/signature_auth.hpp"
 
 namespace ike {
 
@@ -19,6 +22,24 @@ bytes random_bytes(random_source& rng, std::size_t n) {
 
 task_error fatal(std::string reason, std::optional<notify_type> notify = std::nullopt) {
     return task_error{notify, {}, std::move(reason), true};
+}
+
+// RFC 7427 §4: the hashes we verify signatures with, so that the peer may
+// sign with method 14. Sent always, as charon does: the responder learns
+// only in IKE_AUTH which connection (and auth kind) the peer belongs to.
+void announce_signature_hashes(message_builder& m, engine_context& ctx) {
+    const auto hashes = our_signature_hashes(ctx.settings);
+    if (!hashes.empty()) m.add(payload_type::notify, make_signature_hash_algorithms(hashes));
+}
+
+// §3.7: the responder's CERTREQ names the CAs of every connection for these
+// addresses that checks the peer's certificate, since IKE_AUTH may still
+// move the IKE_SA to any of them.
+void add_certreq(message_builder& m, const ike_sa& sa, engine_context& ctx) {
+    std::vector<const trust_anchors*> anchors;
+    for (const auto& c : ctx.connections)
+        if (serves_addresses(*c, sa) && wants_certreq(*c)) anchors.push_back(c->trust.get());
+    if (auto req = make_certreq(anchors)) m.add(payload_type::certreq, std::move(*req));
 }
 
 }  // namespace
@@ -44,6 +65,7 @@ task_result ike_init::build(message_builder& m, engine_context& ctx) {
         m.add_notify(notify_type::childless_ikev2_supported);
         if (sa_.config->fragmentation != fragmentation_policy::no)
             m.add_notify(notify_type::ikev2_fragmentation_supported);
+        announce_signature_hashes(m, ctx);
         return progress::done;
     }
     // Responder: our pick, our KE value, our nonce; then the keys.
@@ -51,9 +73,11 @@ task_result ike_init::build(message_builder& m, engine_context& ctx) {
     m.add(payload_type::sa, sa_payload{{chosen_}});
     m.add(payload_type::ke, ke_payload{ke_->group(), ke_->public_value()});
     m.add(payload_type::nonce, nonce_payload{sa_.nr});
+    add_certreq(m, sa_, ctx);
     m.add_notify(notify_type::childless_ikev2_supported);
     // RFC 7383 §2.3: announced back only to an initiator that announced it.
     if (sa_.fragmentation) m.add_notify(notify_type::ikev2_fragmentation_supported);
+    announce_signature_hashes(m, ctx);
     return derive(ctx);
 }
 
@@ -102,6 +126,7 @@ task_result ike_init::process(const inbound_message& m, engine_context& ctx) {
         negotiated_ = choice->negotiated;
         sa_.nr = nonce->nonce;
         read_capabilities(m);
+        read_certreqs(m, sa_);
         sa_.spi_r = m.header.spi_r;
         auto r = derive(ctx);
         if (!r) return r;

@@ -31,12 +31,12 @@ inline cert_time utc(int y, unsigned m, unsigned d) {
     return cert_time{sys_days{year{y} / month{m} / day{d}}};
 }
 
-/// A fresh key of `type` (RSA is 2048 bits).
-inline pkey_ptr make_key(key_type type) {
+/// A fresh key of `type` (RSA of `rsa_bits`).
+inline pkey_ptr make_key(key_type type, std::size_t rsa_bits = 2048) {
     EVP_PKEY* k = nullptr;
     switch (type) {
         case key_type::rsa:
-            k = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(2048));
+            k = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", rsa_bits);
             break;
         case key_type::ecdsa_p256:
             k = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
@@ -99,11 +99,11 @@ inline void add_ext(X509* x, X509V3_CTX* ctx, int nid, const std::string& value)
     X509_EXTENSION_free(e);
 }
 
-/// Issues a certificate for `spec` with a new key of `type`, signed by
-/// `issuer` (self-signed if null).
+/// Issues a certificate for `spec` with a new key of `type` (RSA of
+/// `rsa_bits`), signed by `issuer` (self-signed if null).
 inline issued issue(const cert_spec& spec, const issued* issuer,
-                    key_type type = key_type::ecdsa_p256) {
-    pkey_ptr key = make_key(type);
+                    key_type type = key_type::ecdsa_p256, std::size_t rsa_bits = 2048) {
+    pkey_ptr key = make_key(type, rsa_bits);
     X509* x = X509_new();
     X509_set_version(x, 2);
     ASN1_INTEGER_set(X509_get_serialNumber(x), spec.serial);

@@ -170,9 +170,13 @@ struct in_flight {
 
 class two_peers {
   public:
+    /// `b_settings`: B's own settings when the two peers differ (else `settings`).
     explicit two_peers(std::string a_addr = "192.0.2.1", std::string b_addr = "192.0.2.2",
-                       engine_settings settings = {})
-        : settings_(settings), a(0xa11ce, a_addr, settings), b(0xb0b, b_addr, settings) {}
+                       engine_settings settings = {},
+                       std::optional<engine_settings> b_settings = std::nullopt)
+        : settings_(settings),
+          a(0xa11ce, a_addr, settings),
+          b(0xb0b, b_addr, b_settings.value_or(settings)) {}
 
     /// A restarts: a fresh engine with new randomness and no state, knowing
     /// nothing of the SAs it had (the test sets its PSKs and connections again).
