@@ -126,16 +126,19 @@ std::expected<std::shared_ptr<const ike::trust_anchors>, std::string> trust_of(
     std::vector<ike::certificate> cas;
     std::vector<ike::revocation_list> crls;
     for (const auto& a : authorities) {
-        if (!remote.cacerts.empty() && std::ranges::find(remote.cacerts, a.name) == remote.cacerts.end())
+        if (!remote.cacerts.empty() &&
+            std::ranges::find(remote.cacerts, a.name) == remote.cacerts.end())
             continue;
         cas.insert(cas.end(), a.cacerts.begin(), a.cacerts.end());
         crls.insert(crls.end(), a.crls.begin(), a.crls.end());
     }
     if (cas.empty()) return fail("remote auth pubkey, but no CA certificate to trust");
     auto store = ike::trust_store::create(
-        cas, crls, remote.strict_revocation ? ike::crl_policy::required : ike::crl_policy::if_available);
+        cas, crls,
+        remote.strict_revocation ? ike::crl_policy::required : ike::crl_policy::if_available);
     if (!store) return fail("trusted CAs: " + store.error().message());
-    return std::make_shared<const ike::trust_anchors>(ike::trust_anchors{std::move(*store), std::move(cas)});
+    return std::make_shared<const ike::trust_anchors>(
+        ike::trust_anchors{std::move(*store), std::move(cas)});
 }
 
 ike::send_cert_policy send_cert_of(config::send_cert_mode m) {

@@ -83,7 +83,7 @@ struct shared_secret {
 /// certificates, with the CRLs to check them against.
 struct authority_config {
     std::string name;
-    std::vector<ike::certificate> cacerts;  ///< from `cacert` (a PEM file, maybe several)
+    std::vector<ike::certificate> cacerts;   ///< from `cacert` (a PEM file, maybe several)
     std::vector<ike::revocation_list> crls;  ///< from `crls` (files, PEM or DER)
 };
 
@@ -178,9 +178,9 @@ struct connection_config {
     fragmentation_mode fragmentation = fragmentation_mode::yes;
     unique_policy unique = unique_policy::no;
     bool mobike = true;
-    bool encap = false;                  ///< force UDP encapsulation
+    bool encap = false;  ///< force UDP encapsulation
     send_cert_mode send_cert = send_cert_mode::always;
-    bool send_certreq = true;  ///< name our CAs in CERTREQ when remote auth is pubkey
+    bool send_certreq = true;            ///< name our CAs in CERTREQ when remote auth is pubkey
     std::vector<child_config> children;  ///< in file order
 };
 

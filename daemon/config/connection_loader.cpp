@@ -15,11 +15,10 @@ namespace ikev2d::config {
 namespace {
 
 constexpr std::string_view connection_keys[] = {
-    "version",       "local_addrs", "remote_addrs", "local_port", "remote_port",
-    "proposals",     "local",       "remote",       "dpd_delay",  "dpd_timeout",
-    "rekey_time",    "reauth_time", "over_time",    "rand_time",  "keyingtries",
-    "fragmentation", "unique",      "mobike",       "encap",      "send_cert",
-    "send_certreq",  "children"};
+    "version",   "local_addrs", "remote_addrs", "local_port",    "remote_port", "proposals",
+    "local",     "remote",      "dpd_delay",    "dpd_timeout",   "rekey_time",  "reauth_time",
+    "over_time", "rand_time",   "keyingtries",  "fragmentation", "unique",      "mobike",
+    "encap",     "send_cert",   "send_certreq", "children"};
 
 constexpr std::string_view child_keys[] = {
     "local_ts",     "remote_ts",    "esp_proposals", "mode",       "rekey_time",    "life_time",
@@ -328,8 +327,8 @@ bool load_auth_class(const schema_map& m, auth_config& out) {
     if (!v) return false;
     out.auth = *v;
     if (*v != auth_class::psk && *v != auth_class::pubkey) {
-        m.diag().error(*s, "auth '" + s->value +
-                               "' is not supported yet; use psk or pubkey (certificates)");
+        m.diag().error(
+            *s, "auth '" + s->value + "' is not supported yet; use psk or pubkey (certificates)");
     }
     return true;
 }
@@ -355,8 +354,9 @@ void check_local_identity(const schema_map& m, auth_config& out) {
         return;
     }
     if (out.id.any) {
-        m.diag().error(*m.get_scalar("id"), "with auth: pubkey, id must be an identity the "
-                                            "certificate names, not %any");
+        m.diag().error(*m.get_scalar("id"),
+                       "with auth: pubkey, id must be an identity the "
+                       "certificate names, not %any");
         return;
     }
     if (out.id.type == ike::id_type::der_asn1_dn &&

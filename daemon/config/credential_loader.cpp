@@ -115,8 +115,9 @@ std::shared_ptr<const ike::private_key> load_private_key_file(
         return nullptr;
     }
     if (is_group_or_world_accessible(path))
-        diag.warning(at, path.string() + " holds a private key and is readable by others; "
-                                         "chmod 600 it");
+        diag.warning(at, path.string() +
+                             " holds a private key and is readable by others; "
+                             "chmod 600 it");
     return std::make_shared<const ike::private_key>(std::move(*key));
 }
 

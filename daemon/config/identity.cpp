@@ -81,8 +81,7 @@ identity identity::make_any() {
 bool identity::same_as(const identity& other) const {
     if (any || other.any) return any == other.any;
     if (type != other.type) return false;
-    return type == ike::id_type::der_asn1_dn ? ike::dn_equal(data, other.data)
-                                             : data == other.data;
+    return type == ike::id_type::der_asn1_dn ? ike::dn_equal(data, other.data) : data == other.data;
 }
 
 bool identity::matches(const identity& other) const {

@@ -52,10 +52,10 @@ int attribute_nid(std::string_view type) {
         if (const int nid = OBJ_txt2nid(t.c_str()); nid != NID_undef) return nid;
     }
     // Long names in any case: compare against OpenSSL's table.
-    for (int nid : {NID_commonName, NID_countryName, NID_localityName, NID_stateOrProvinceName,
-                    NID_organizationName, NID_organizationalUnitName, NID_domainComponent,
-                    NID_userId, NID_serialNumber, NID_pkcs9_emailAddress, NID_title,
-                    NID_surname, NID_givenName}) {
+    for (int nid :
+         {NID_commonName, NID_countryName, NID_localityName, NID_stateOrProvinceName,
+          NID_organizationName, NID_organizationalUnitName, NID_domainComponent, NID_userId,
+          NID_serialNumber, NID_pkcs9_emailAddress, NID_title, NID_surname, NID_givenName}) {
         std::string ln = OBJ_nid2ln(nid);
         for (auto& c : ln) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         if (ln == lower) return nid;
@@ -117,8 +117,8 @@ std::expected<bytes, std::string> dn_from_text(std::string_view text) {
         if (X509_NAME_add_entry_by_NID(name.get(), nid, MBSTRING_UTF8, v,
                                        static_cast<int>(value.size()), -1, 0) != 1) {
             ERR_clear_error();
-            return std::unexpected("value '" + value + "' is not allowed for " +
-                                   std::string(type) + " (C takes a two-letter country code)");
+            return std::unexpected("value '" + value + "' is not allowed for " + std::string(type) +
+                                   " (C takes a two-letter country code)");
         }
     }
     unsigned char* der = nullptr;

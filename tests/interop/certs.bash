@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # certs.bash: certificate authentication against strongSwan's charon, for
-# charon_certs.sh. Source it after lib.sh, pki.sh, ikev2d.sh, charon.sh and
-# interop.bash; then call interop_certs [NAME...].
+# charon_certs_initiator.sh and charon_certs_responder.sh. Source it after
+# lib.sh, pki.sh, ikev2d.sh, charon.sh and interop.bash; then call
+# interop_certs ROLE [NAME...].
 #
 # The certificates are made once per run with strongSwan's pki tool
 # (pki.sh) into $LAB_OUT/pki. Every case starts both daemons afresh in the
@@ -125,7 +126,7 @@ certs_configure() {
 certs_scheme() {
   case $1 in
     rsa | chain-dn) echo 'RSA_EMSA_PKCS1_SHA2_(256|384|512)' ;;
-    rsa-pss) echo 'RSA_EMSA_PSS_SHA2_(256|384|512)' ;;
+    rsa-pss) echo 'RSA_EMSA_PSS_SHA2_(256_SALT_32|384_SALT_48|512_SALT_64)' ;;
     ecdsa) echo 'ECDSA_WITH_SHA(256|384|512)_DER' ;;
     ed25519) echo 'ED25519' ;;
   esac
@@ -185,6 +186,8 @@ certs_refused() {
   certs_reason "$name"
   line=$(ikev2d_wait_log 10 gw-a 0 "${CERT_WORDS[@]}") ||
     lab_fail "ikev2d's log has no line with: ${CERT_WORDS[*]}"
+  echo "$line"
+  line=${line#*failed: }
   printf '%s|%s\n' "${line//|//}" "-" >"$CASE_DIR/negotiated"
   ! ikev2d_log_has gw-a 0 "CHILD_SA" "installed" >/dev/null ||
     lab_fail "ikev2d installed a CHILD_SA"
@@ -192,9 +195,14 @@ certs_refused() {
   interop_stop
 }
 
-# interop_certs [NAME...]: the cases (all, or those named) in their roles.
+# interop_certs ROLE [NAME...]: the cases (all, or those named) that run
+# with ikev2d in ROLE.
 interop_certs() {
-  local spec name roles xfail what num=0 body total=0
+  ROLE=$1
+  shift
+  local spec name roles xfail what num=0 body total=0 peer=initiator
+  [ "$ROLE" = initiator ] || [ "$ROLE" = responder ] || lab_fail "interop_certs: role '$ROLE'"
+  [ "$ROLE" = initiator ] && peer=responder
   interop_pick INTEROP_CERT_CASES "$@"
   certs_make
   interop_topology s2s
@@ -202,22 +210,20 @@ interop_certs() {
   : >"$LAB_OUT/results.rows"
   for spec in "${INTEROP_PICKED[@]}"; do
     IFS='|' read -r name roles _ <<<"$spec"
-    [ "$roles" = both ] && total=$((total + 2)) || total=$((total + 1))
+    [[ $roles == both || $roles == "$ROLE" ]] && total=$((total + 1))
   done
-  for ROLE in initiator responder; do
-    for spec in "${INTEROP_PICKED[@]}"; do
-      IFS='|' read -r name roles xfail what <<<"$spec"
-      [[ $roles == both || $roles == "$ROLE" ]] || continue
-      num=$((num + 1))
-      body=certs_tunnel
-      [ -n "$(certs_scheme "$name")" ] || body=certs_refused
-      lab_step "case $num/$total: $name, ikev2d is the $ROLE: $what"
-      interop_case "$num" "$name" "$xfail" "$ROLE | $what" "$body" "$name"
-      interop_count $?
-    done
+  for spec in "${INTEROP_PICKED[@]}"; do
+    IFS='|' read -r name roles xfail what <<<"$spec"
+    [[ $roles == both || $roles == "$ROLE" ]] || continue
+    num=$((num + 1))
+    body=certs_tunnel
+    [ -n "$(certs_scheme "$name")" ] || body=certs_refused
+    lab_step "case $num/$total: $name, ikev2d is the $ROLE: $what"
+    interop_case "$num" "$name" "$xfail" "$what" "$body" "$name"
+    interop_count $?
   done
   interop_versions
-  interop_results charon_certs \
-    "$INTEROP_IKEV2D_VERSION against charon ($INTEROP_CHARON_VERSION) with certificates" \
-    "| # | case | ikev2d is | what | IKE negotiated (or ikev2d's log) | ESP negotiated | result | s |"
+  interop_results "charon_certs_$ROLE" \
+    "$INTEROP_IKEV2D_VERSION is the **$ROLE**, charon ($INTEROP_CHARON_VERSION) the $peer, with certificates" \
+    "| # | case | what | IKE negotiated (or ikev2d's refusal) | ESP negotiated | result | s |"
 }

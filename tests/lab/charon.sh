@@ -87,6 +87,9 @@ charon_swanctl() {
 #   local_cert= local_key= (our PEM certificate and key; a second
 #   certificate in the file, an intermediate, goes to x509ca) cacert= (a CA
 #   certificate to trust, repeatable) rsa_pss=yes (sign with RSA-PSS)
+#   vips= (a road-warrior client: the virtual IPs to ask for, 0.0.0.0 or
+#   ::, which charon then installs on its outbound interface) resolv_file=
+#   (where the resolve plugin writes the DNS servers it is given)
 #   child=NAME starts a child; the keys after it are the child's:
 #     local_ts= remote_ts= (empty or left out: charon's default, "dynamic",
 #     the IKE address) esp_proposals= mode= (tunnel) start_action= (none)
@@ -94,7 +97,8 @@ charon_swanctl() {
 charon_write_config() {
   local gw=$1 dir arg key val conn="" local_addrs="%any" remote_addrs="%any" local_id="" remote_id="" \
     proposals="default" psk="" children="" child="" c_local_ts="" c_remote_ts="" c_esp="default" c_mode="tunnel" c_start="none" \
-    local_auth=psk remote_auth=psk local_cert="" local_key="" cacerts=() rsa_pss=no local_certs="" secrets=""
+    local_auth=psk remote_auth=psk local_cert="" local_key="" cacerts=() rsa_pss=no local_certs="" secrets="" \
+    vips="" install_vip=no resolv_file="" plugins=$CHARON_PLUGINS resolve_conf=""
   shift
   dir=$(charon_dir "$gw")
   # swanctl --load-all reads these credential folders and complains if one is missing.
@@ -130,6 +134,8 @@ ${c_local_ts:+        local_ts = $c_local_ts
       local_key) local_key=$val ;;
       cacert) cacerts+=("$val") ;;
       rsa_pss) rsa_pss=$val ;;
+      vips) vips=$val install_vip=yes ;;
+      resolv_file) resolv_file=$val ;;
       child) flush_child; child=$val ;;
       local_ts) c_local_ts=$val ;;
       remote_ts) c_remote_ts=$val ;;
@@ -153,21 +159,28 @@ ${c_local_ts:+        local_ts = $c_local_ts
 "
   fi
   charon_credentials "$dir/swanctl" "$local_cert" "$local_key" "${cacerts[@]}"
+  if [ -n "$resolv_file" ]; then
+    plugins+=" resolve"
+    resolve_conf="
+    resolve {
+      file = $resolv_file
+    }"
+  fi
   [ -z "$local_cert" ] || local_certs="
       certs = $(basename "$local_cert")"
   cat >"$dir/strongswan.conf" <<EOF
 # $gw's charon, written by $(basename "$0") (tests/lab/charon.sh)
 charon {
-  load = $CHARON_PLUGINS
+  load = $plugins
   install_routes = no
-  install_virtual_ip = no
+  install_virtual_ip = $install_vip
   retransmit_timeout = 2
   retransmit_tries = 3
   rsa_pss = $rsa_pss
   plugins {
     vici {
       socket = $(charon_vici "$gw")
-    }
+    }$resolve_conf
   }
   # A file logger and no syslog section: nothing goes to the host's syslog.
   filelog {
@@ -198,7 +211,8 @@ connections {
     version = 2
     local_addrs = $local_addrs
     remote_addrs = $remote_addrs
-    proposals = $proposals
+    proposals = $proposals${vips:+
+    vips = $vips}
     local {
       auth = $local_auth
       id = $local_id$local_certs

@@ -51,7 +51,7 @@ TEST(distinguished_name, matches_a_certificate_subject) {
     EXPECT_TRUE(dn_equal(dn("O=ikev2d tests, CN=GW.example.org"), subject));
     EXPECT_TRUE(dn_matches(dn("O=ikev2d tests, CN=*"), subject));
     EXPECT_FALSE(dn_matches(dn("O=other, CN=*"), subject));
-    EXPECT_FALSE(dn_matches(dn("CN=*"), subject));  // RDN count differs
+    EXPECT_FALSE(dn_matches(dn("CN=*"), subject));                  // RDN count differs
     EXPECT_FALSE(dn_matches(dn("O=ikev2d tests, OU=*"), subject));  // type differs
 }
 

@@ -90,7 +90,8 @@ TEST_F(credential_config, loads_and_translates_certificate_auth) {
     ASSERT_TRUE(t->trust);
     ASSERT_EQ(t->trust->cas.size(), 1u);
     // The chain the peer would see validates against the store we built.
-    EXPECT_TRUE(t->trust->store.validate(gw_.cert, std::vector{inter_.cert}, ike::test::utc(2026, 6, 1)));
+    EXPECT_TRUE(
+        t->trust->store.validate(gw_.cert, std::vector{inter_.cert}, ike::test::utc(2026, 6, 1)));
     EXPECT_EQ(t->send_cert, ike::send_cert_policy::ifasked);
     EXPECT_EQ(t->remote_eku, ike::eku_requirement::client_auth);
     EXPECT_EQ(t->local_id.type, ike::id_type::fqdn);

@@ -1,14 +1,15 @@
 #!/bin/bash
-# charon_certs.sh: certificate authentication with strongSwan's charon (RSA,
-# RSA-PSS, ECDSA, Ed25519, intermediates and DN identities, and the
-# certificates ikev2d must refuse); tests/interop/certs.bash says what each
-# case checks. One guest runs them all; the results table goes to the output
-# (and $LAB_OUT/results.md).
+# charon_certs_responder.sh: certificate authentication with strongSwan's
+# charon, charon initiates (charon_certs_initiator.sh has the other role): RSA,
+# RSA-PSS, ECDSA, Ed25519, intermediates with DN identities, and the
+# certificates ikev2d must refuse; tests/interop/certs.bash says what each
+# case checks. One guest runs them all; the results table goes to the
+# output (and $LAB_OUT/results.md).
 #
 # Run it on the host; it boots a lab guest by itself and needs an UNSANITIZED
 # build tree with ikev2d and ikev2ctl built, strongSwan and its pki tool
 # (scripts/setup):
-#   IKEV2D_LAB_BUILD_DIR=BUILD tests/interop/charon_certs.sh [CASE...]
+#   IKEV2D_LAB_BUILD_DIR=BUILD tests/interop/charon_certs_responder.sh [CASE...]
 set -u
 # shellcheck source=../lab/lib.sh
 . "$(dirname "$0")/../lab/lib.sh"
@@ -28,4 +29,4 @@ charon_check_tools
 command -v pki >/dev/null || lab_fail "strongSwan's pki tool is missing (strongswan-pki, scripts/setup)"
 
 P=$INTEROP_PINGS
-interop_certs "$@"
+interop_certs responder "$@"
