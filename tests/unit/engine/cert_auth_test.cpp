@@ -486,7 +486,8 @@ TEST_F(ConnectionChoice, APskPeerLandsOnThePskConnection) {
 
 TEST_F(CertChain, AnRsa4096ChainGoesInFragmentsAndAuthenticates) {
     settings.fragment_size = 1280;
-    issued root = issue({.cn = "big root", .ca = true, .serial = 3}, nullptr, key_type::rsa, 4096);
+    // The root is never sent: its key only signs the intermediate.
+    issued root = issue({.cn = "big root", .ca = true, .serial = 3}, nullptr, key_type::rsa);
     issued mid =
         issue({.cn = "big intermediate", .ca = true, .serial = 4}, &root, key_type::rsa, 4096);
     a_cert = issue({.cn = "a.example.org", .san = "DNS:a.example.org", .serial = 10}, &mid,
@@ -502,9 +503,9 @@ TEST_F(CertChain, AnRsa4096ChainGoesInFragmentsAndAuthenticates) {
     tweak_b = [&](ike_sa_config& c) { big(c, *b_cert); };
     run();
     expect_up();
-    // Each IKE_AUTH carries two 4096-bit certificates and a 512-octet
-    // signature, about 3 KB: three fragments or more each way, each fitting
-    // a 1280-octet IP packet.
+    // Each IKE_AUTH carries two certificates with 4096-bit keys and a
+    // 512-octet signature, about 3 KB: three fragments or more each way, each
+    // fitting a 1280-octet IP packet.
     EXPECT_GE(A().eng.counters().fragments_sent, 3u);
     EXPECT_GE(B().eng.counters().fragments_sent, 3u);
     EXPECT_EQ(A().eng.counters().reassembled, 1u);
