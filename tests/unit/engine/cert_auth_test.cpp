@@ -408,6 +408,10 @@ TEST_F(CertAuth, PeerUsingAPskWhereACertificateIsExpectedIsRefused) {
     run();
     expect_b_refuses(
         {"uses authentication method SHARED_KEY_MIC", "we expect a certificate signature"});
+    EXPECT_TRUE(
+        B().has_notice("peer 'a.example.org' (auth psk): no connection fits, staying on "
+                       "'site' (chosen in IKE_SA_INIT); passed over 'site' (expects "
+                       "remote auth pubkey)"));
 }
 
 // --- identities, mixed kinds, connection choice
