@@ -423,6 +423,24 @@ TEST_F(CertAuth, AnyRemoteIdAcceptsTheIdentityTheCertificateNames) {
     EXPECT_NE(up_reason(B()).find("peer 'a.example.org'"), std::string::npos) << up_reason(B());
 }
 
+TEST_F(CertAuth, AnInitiatorWithAnyRemoteIdAcceptsTheResponderItsCertificateNames) {
+    a_spec.remote_id = "%any";
+    run();
+    expect_up();
+    EXPECT_NE(up_reason(A()).find("peer 'b.example.org' authenticated by certificate"),
+              std::string::npos)
+        << up_reason(A());
+}
+
+TEST_F(CertAuth, AnInitiatorWithAnyRemoteIdStillNeedsTheNameInTheCertificate) {
+    a_spec.remote_id = "%any";
+    b_spec.local_id = "c.example.org";
+    run();
+    const std::string a = failed(A());
+    EXPECT_NE(a.find("does not name its identity 'c.example.org'"), std::string::npos) << a;
+    EXPECT_FALSE(A().has_event(sa_event::kind::ike_up));
+}
+
 TEST_F(CertAuth, AnyRemoteIdStillNeedsTheCertificateToNameTheIdentity) {
     b_spec.remote_id = "%any";
     a_spec.local_id = "c.example.org";
