@@ -141,13 +141,18 @@ task_result ike_auth::build_response(message_builder& m, engine_context& ctx) {
 }
 
 task_result ike_auth::process_response(const inbound_message& m, engine_context& ctx) {
-    if (m.find_notify(notify_type::authentication_failed))
+    if (m.find_notify(notify_type::authentication_failed)) {
+        const std::string likely = sa_.config->local_auth == auth_kind::psk
+                                       ? "wrong PSK"
+                                       : "our certificate not trusted by the peer or not naming "
+                                         "our identity";
         return std::unexpected(task_error{
             std::nullopt,
             {},
-            "AUTHENTICATION_FAILED: the peer rejected our authentication by " + our_proof_ +
-                " (wrong PSK, certificate not trusted by the peer, or identity '" +
-                to_string(sa_.config->local_id) + "' not accepted; the peer's log says which)"});
+            "AUTHENTICATION_FAILED: the peer rejected our authentication by " + our_proof_ + " (" +
+                likely + ", or identity '" + to_string(sa_.config->local_id) +
+                "' not accepted; the peer's log says which)"});
+    }
     if (const auto* e = m.first_error(); e && !m.find<auth_payload>(payload_type::auth))
         return std::unexpected(
             task_error{std::nullopt, {}, "peer answered IKE_AUTH with " + to_string(e->type)});

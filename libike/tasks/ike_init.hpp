@@ -9,6 +9,10 @@
 // Responder: picks by its own preference (select_proposal); a KE payload of
 // another group is answered INVALID_KE_PAYLOAD without keeping state.
 // COOKIE demands are made by the engine before any state exists.
+// Both announce SIGNATURE_HASH_ALGORITHMS (RFC 7427 §4); the responder asks
+// for certificates with a CERTREQ (§3.7, cert_request.hpp) when a connection
+// for the addresses checks the peer's certificate, and the initiator records
+// the CERTREQ it gets.
 #include <memory>
 #include <optional>
 

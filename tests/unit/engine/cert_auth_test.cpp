@@ -408,6 +408,10 @@ TEST_F(CertAuth, PeerUsingAPskWhereACertificateIsExpectedIsRefused) {
     run();
     expect_b_refuses(
         {"uses authentication method SHARED_KEY_MIC", "we expect a certificate signature"});
+    EXPECT_TRUE(
+        B().has_notice("peer 'a.example.org' (auth psk): no connection fits, staying on "
+                       "'site' (chosen in IKE_SA_INIT); passed over 'site' (expects "
+                       "remote auth pubkey)"));
 }
 
 // --- identities, mixed kinds, connection choice
@@ -417,6 +421,24 @@ TEST_F(CertAuth, AnyRemoteIdAcceptsTheIdentityTheCertificateNames) {
     run();
     expect_up();
     EXPECT_NE(up_reason(B()).find("peer 'a.example.org'"), std::string::npos) << up_reason(B());
+}
+
+TEST_F(CertAuth, AnInitiatorWithAnyRemoteIdAcceptsTheResponderItsCertificateNames) {
+    a_spec.remote_id = "%any";
+    run();
+    expect_up();
+    EXPECT_NE(up_reason(A()).find("peer 'b.example.org' authenticated by certificate"),
+              std::string::npos)
+        << up_reason(A());
+}
+
+TEST_F(CertAuth, AnInitiatorWithAnyRemoteIdStillNeedsTheNameInTheCertificate) {
+    a_spec.remote_id = "%any";
+    b_spec.local_id = "c.example.org";
+    run();
+    const std::string a = failed(A());
+    EXPECT_NE(a.find("does not name its identity 'c.example.org'"), std::string::npos) << a;
+    EXPECT_FALSE(A().has_event(sa_event::kind::ike_up));
 }
 
 TEST_F(CertAuth, AnyRemoteIdStillNeedsTheCertificateToNameTheIdentity) {
@@ -486,7 +508,8 @@ TEST_F(ConnectionChoice, APskPeerLandsOnThePskConnection) {
 
 TEST_F(CertChain, AnRsa4096ChainGoesInFragmentsAndAuthenticates) {
     settings.fragment_size = 1280;
-    issued root = issue({.cn = "big root", .ca = true, .serial = 3}, nullptr, key_type::rsa, 4096);
+    // The root is never sent: its key only signs the intermediate.
+    issued root = issue({.cn = "big root", .ca = true, .serial = 3}, nullptr, key_type::rsa);
     issued mid =
         issue({.cn = "big intermediate", .ca = true, .serial = 4}, &root, key_type::rsa, 4096);
     a_cert = issue({.cn = "a.example.org", .san = "DNS:a.example.org", .serial = 10}, &mid,
@@ -502,9 +525,9 @@ TEST_F(CertChain, AnRsa4096ChainGoesInFragmentsAndAuthenticates) {
     tweak_b = [&](ike_sa_config& c) { big(c, *b_cert); };
     run();
     expect_up();
-    // Each IKE_AUTH carries two 4096-bit certificates and a 512-octet
-    // signature, about 3 KB: three fragments or more each way, each fitting
-    // a 1280-octet IP packet.
+    // Each IKE_AUTH carries two certificates with 4096-bit keys and a
+    // 512-octet signature, about 3 KB: three fragments or more each way, each
+    // fitting a 1280-octet IP packet.
     EXPECT_GE(A().eng.counters().fragments_sent, 3u);
     EXPECT_GE(B().eng.counters().fragments_sent, 3u);
     EXPECT_EQ(A().eng.counters().reassembled, 1u);
