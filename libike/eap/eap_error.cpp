@@ -41,6 +41,13 @@ const std::error_category& eap_category() {
     return instance;
 }
 
+std::string printable(std::string_view peer_text) {
+    std::string out(peer_text.substr(0, 128));
+    for (char& c : out)
+        if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7E) c = '?';
+    return out;
+}
+
 std::string eap_error::message() const {
     std::string out = make_error_code(code).message();
     if (!detail.empty()) out += ": " + detail;

@@ -4,6 +4,7 @@
 // operator and names the user where there is one.
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <system_error>
 
 namespace ike {
@@ -32,6 +33,11 @@ struct eap_error {
     /// "EAP wrong password: EAP-MSCHAPv2: user 'carol' sent a wrong password"
     std::string message() const;
 };
+
+/// A peer-chosen name (EAP identity, MSCHAPv2 Name) fit for a log line:
+/// at most 128 characters, control and non-ASCII octets shown as '?', so a
+/// peer cannot forge or break log lines.
+std::string printable(std::string_view peer_text);
 
 }  // namespace ike
 

@@ -26,9 +26,9 @@
 //       `identity` is the EAP identity the peer proved, for policy, leases
 //       and the log ("EAP user 'carol'").
 //     - eap_failure: answer with an EAP payload holding `packet`
-//       (EAP-Failure), log `error.message()`, and treat the IKE_SA as failed
-//       (the peer deletes it; RFC 7296 §2.16 sends no AUTHENTICATION_FAILED
-//       here, the EAP-Failure says it).
+//       (EAP-Failure), log `error.message()`, and treat the IKE_SA as failed:
+//       the EAP-Failure tells the peer, no AUTH follows, and the half-made
+//       IKE_SA is dropped (no CHILD_SA is created).
 //     - eap_pending: send nothing yet and remember that this request is
 //       unanswered (its retransmissions are dropped, not re-processed). When
 //       the daemon reports the backend's answer for `ticket`, call

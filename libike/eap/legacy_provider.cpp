@@ -4,7 +4,10 @@
 #include <openssl/evp.h>
 #include <openssl/provider.h>
 
+#include <memory>
 #include <string>
+
+#include "libike/crypto/openssl_handle.hpp"
 
 namespace ike {
 
@@ -26,29 +29,49 @@ bool can_fetch_md4() {
     return md != nullptr;
 }
 
+bool can_fetch_sha1() {
+    EVP_MD* md = EVP_MD_fetch(nullptr, "SHA1", nullptr);
+    EVP_MD_free(md);
+    return md != nullptr;
+}
+
 bool can_fetch_des() {
     EVP_CIPHER* c = EVP_CIPHER_fetch(nullptr, "DES-ECB", nullptr);
     EVP_CIPHER_free(c);
     return c != nullptr;
 }
 
-std::expected<void, eap_error> load_once() {
-    // Both stay loaded for the life of the process: the handles are never
-    // unloaded, since any later fetch of SHA or AES relies on "default".
-    if (OSSL_PROVIDER_load(nullptr, "default") == nullptr)
-        return std::unexpected(unavailable("cannot load OpenSSL's default provider"));
-    if (OSSL_PROVIDER_load(nullptr, "legacy") == nullptr)
-        return std::unexpected(unavailable("cannot load OpenSSL's legacy provider"));
-    if (!can_fetch_md4()) return std::unexpected(unavailable("OpenSSL has no MD4"));
-    if (!can_fetch_des()) return std::unexpected(unavailable("OpenSSL has no DES-ECB"));
-    return {};
-}
+using provider_ptr = std::unique_ptr<OSSL_PROVIDER, openssl_deleter<OSSL_PROVIDER_unload>>;
+
+/// Our references to the two providers, for the life of the process. The
+/// destructor (at exit, before OpenSSL's own cleanup, which was registered
+/// first) gives them back so OpenSSL frees the providers; LeakSanitizer
+/// reports them otherwise.
+struct loaded_providers {
+    provider_ptr defaults;
+    provider_ptr legacy;
+    std::expected<void, eap_error> result;
+
+    loaded_providers() : result(load()) {}
+
+    std::expected<void, eap_error> load() {
+        defaults.reset(OSSL_PROVIDER_load(nullptr, "default"));
+        if (!defaults)
+            return std::unexpected(unavailable("cannot load OpenSSL's default provider"));
+        legacy.reset(OSSL_PROVIDER_load(nullptr, "legacy"));
+        if (!legacy) return std::unexpected(unavailable("cannot load OpenSSL's legacy provider"));
+        if (!can_fetch_md4()) return std::unexpected(unavailable("OpenSSL has no MD4"));
+        if (!can_fetch_des()) return std::unexpected(unavailable("OpenSSL has no DES-ECB"));
+        if (!can_fetch_sha1()) return std::unexpected(unavailable("OpenSSL has no SHA1"));
+        return {};
+    }
+};
 
 }  // namespace
 
 std::expected<void, eap_error> load_legacy_provider() {
-    static const std::expected<void, eap_error> result = load_once();
-    return result;
+    static const loaded_providers providers;
+    return providers.result;
 }
 
 }  // namespace ike

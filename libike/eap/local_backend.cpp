@@ -78,7 +78,7 @@ class local_session final : public eap_server {
         std::string wanted;
         for (std::uint8_t t : nak.data)
             wanted += (wanted.empty() ? "" : ", ") + to_string(static_cast<eap_type>(t));
-        return {eap_errc::method_refused, "peer '" + identity_ + "' refused " +
+        return {eap_errc::method_refused, "peer '" + printable(identity_) + "' refused " +
                                               to_string(method_->type()) + " and asks for " +
                                               (wanted.empty() ? "nothing" : wanted)};
     }

@@ -5,6 +5,7 @@
 #include <openssl/crypto.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -53,12 +54,13 @@ std::expected<secret, eap_error> digest(const char* name,
     return out;
 }
 
-/// SHA1 cannot fail once the default provider is loaded; a failure here is a
-/// broken OpenSSL installation, reported as an all-zero digest the callers
-/// never accept (a zero NT-Response or authenticator never matches).
+/// SHA1 over the pieces. load_legacy_provider() has fetched SHA1 already, so
+/// a failure here is memory exhaustion or a broken OpenSSL: an invariant, not
+/// an input error, and continuing with a made-up digest would be worse.
 secret sha1(std::initializer_list<bytes_view> pieces) {
     auto d = digest("SHA1", pieces);
-    return d ? std::move(*d) : secret(20);
+    if (!d) std::abort();
+    return std::move(*d);
 }
 
 /// UTF-8 to UTF-16LE, or nothing if `in` is not valid UTF-8.

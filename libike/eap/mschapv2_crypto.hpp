@@ -34,6 +34,8 @@ std::expected<secret, eap_error> nt_password_hash(const secret& password_utf8);
 std::string_view hashed_user_name(std::string_view user_name);
 
 /// ChallengeHash: first 8 octets of SHA1(peer | authenticator | user name).
+/// SHA1 comes from the default provider, which OpenSSL loads by itself (or
+/// load_legacy_provider did); without it the process aborts (an invariant).
 std::array<std::uint8_t, 8> challenge_hash(const challenge& peer, const challenge& authenticator,
                                            std::string_view user_name);
 

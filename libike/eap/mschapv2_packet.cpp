@@ -52,6 +52,7 @@ std::expected<challenge_packet, eap_error> decode_challenge(bytes_view type_data
     byte_reader in(type_data);
     auto h = read_header(in, type_data.size());
     if (!h) return std::unexpected(h.error());
+    if (h->op != opcode::challenge) return std::unexpected(malformed("not a Challenge"));
     auto value_size = in.u8();
     if (!value_size || *value_size != challenge_size)
         return std::unexpected(malformed("Challenge Value-Size is not 16"));
@@ -66,6 +67,7 @@ std::expected<response_packet, eap_error> decode_response(bytes_view type_data) 
     byte_reader in(type_data);
     auto h = read_header(in, type_data.size());
     if (!h) return std::unexpected(h.error());
+    if (h->op != opcode::response) return std::unexpected(malformed("not a Response"));
     auto value_size = in.u8();
     if (!value_size || *value_size != response_value_size)
         return std::unexpected(malformed("Response Value-Size is not 49"));
@@ -85,6 +87,8 @@ std::expected<message_packet, eap_error> decode_message(bytes_view type_data) {
     byte_reader in(type_data);
     auto h = read_header(in, type_data.size());
     if (!h) return std::unexpected(h.error());
+    if (h->op != opcode::success && h->op != opcode::failure)
+        return std::unexpected(malformed("not a Success or Failure Request"));
     return message_packet{h->op, h->ms_id, text_of(in.rest())};
 }
 
@@ -130,7 +134,6 @@ std::optional<std::string_view> text_field(std::string_view text, std::string_vi
             if (key == "M") return text.substr(pos + key.size() + 1);
             return token.substr(key.size() + 1);
         }
-        if (token == std::string(key) + "=") return std::string_view{};
         pos = end + 1;
     }
     return std::nullopt;

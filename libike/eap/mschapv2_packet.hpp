@@ -55,7 +55,8 @@ struct message_packet {
 std::expected<opcode, eap_error> peek_opcode(bytes_view type_data);
 
 /// Errors (all malformed, saying which field): header shorter than 4 octets,
-/// MS-Length not equal to the size, Value-Size wrong, data too short.
+/// MS-Length not equal to the size, another OpCode, Value-Size wrong, data
+/// too short. decode_message takes Success and Failure Requests.
 std::expected<challenge_packet, eap_error> decode_challenge(bytes_view type_data);
 std::expected<response_packet, eap_error> decode_response(bytes_view type_data);
 std::expected<message_packet, eap_error> decode_message(bytes_view type_data);

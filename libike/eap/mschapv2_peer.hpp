@@ -19,11 +19,13 @@ class mschapv2_peer {
     /// `random` (for the peer challenge) must outlive this object.
     mschapv2_peer(std::string user, secret password, random_source& random);
 
-    /// Our response's type data to a request's type data.
-    /// Errors: malformed; server_not_verified (its S= is wrong: do not
-    /// trust this server); rejected_by_server (E=... R=0, after which the
-    /// Failure is still acknowledged: the error carries the server's text,
-    /// and ack() gives the type data to send); backend_unavailable.
+    /// Our response's type data to a request's type data: the Response to
+    /// a Challenge (or to a Failure with R=1, using its new challenge), the
+    /// Success acknowledgement once the server's S= verified, the Failure
+    /// acknowledgement otherwise (the EAP-Failure follows).
+    /// Errors: malformed; unexpected_packet (an OpCode a server does not
+    /// send); server_not_verified (its S= is wrong: do not trust this
+    /// server, send nothing); backend_unavailable.
     std::expected<bytes, eap_error> process(bytes_view type_data);
 
     /// True once the server proved it knows the password.

@@ -24,15 +24,6 @@ std::string upper_hex(bytes_view data) {
     return out;
 }
 
-/// Printable form of a peer-chosen name for the log: control characters and
-/// non-ASCII become '?', so the peer cannot forge log lines.
-std::string printable(std::string_view name) {
-    std::string out(name.substr(0, 128));
-    for (char& c : out)
-        if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7E) c = '?';
-    return out;
-}
-
 }  // namespace
 
 mschapv2_server::mschapv2_server(const eap_user_store& users, random_source& random,
@@ -128,14 +119,14 @@ method_step mschapv2_server::reject(eap_error why) {
 }
 
 method_step mschapv2_server::on_ack(bytes_view type_data) {
-    auto op = peek_opcode(type_data);
-    if (!op) return fail(op.error());
     if (state_ == state::wait_failure_ack) {
-        // Whatever the peer says now, it failed; a peer that answers the
-        // Failure with something else is only logged as failing.
+        // Whatever the peer answers now, even junk, it failed for the reason
+        // already found; that reason is what the operator needs to read.
         state_ = state::done;
         return method_failure{std::move(*final_error_)};
     }
+    auto op = peek_opcode(type_data);
+    if (!op) return fail(op.error());
     if (*op != opcode::success)
         return fail(
             {eap_errc::unexpected_packet, "EAP-MSCHAPv2: user '" + printable(user_) +

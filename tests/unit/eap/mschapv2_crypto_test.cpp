@@ -7,8 +7,6 @@
 
 #include <algorithm>
 
-#include "libike/eap/legacy_provider.hpp"
-
 namespace {
 
 using namespace ike;
@@ -38,11 +36,6 @@ secret text(std::string_view s) {
 const challenge authenticator = arr<16>("5B5D7C7D7B3F2F3E3C2C602132262628");
 const challenge peer = arr<16>("21402324255E262A28295F2B3A337C7E");
 constexpr std::string_view user = "User";
-
-TEST(mschapv2_crypto, legacy_provider_loads) {
-    auto loaded = load_legacy_provider();
-    ASSERT_TRUE(loaded) << loaded.error().message();
-}
 
 TEST(mschapv2_crypto, rfc2759_password_hash) {
     auto h = nt_password_hash(text("clientPass"));

@@ -67,6 +67,13 @@ TEST(mschapv2_packet, ms_length_must_match) {
     EXPECT_NE(r.error().detail.find("MS-Length"), std::string::npos);
 }
 
+TEST(mschapv2_packet, opcode_must_fit_the_decoder) {
+    const bytes response = encode(sample_response());
+    EXPECT_FALSE(decode_challenge(response));
+    EXPECT_FALSE(decode_message(response));
+    EXPECT_FALSE(decode_response(encode(challenge_packet{1, {}, "x"})));
+}
+
 TEST(mschapv2_packet, value_size_must_be_right) {
     bytes wire = encode(sample_response());
     wire[4] = 48;
