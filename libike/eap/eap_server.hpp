@@ -38,9 +38,10 @@
 //
 // EAP-TLS (RFC 5216) fits the same contract: its packets carry TLS records
 // with the L/M/S flags and fragments, which the method handles inside
-// `process()` (each fragment is one request/response round), and the
-// client certificate is checked by the method against the trust store given
-// in `eap_session_params`.
+// `process()` (each fragment is one request/response round, the method
+// keeping the reassembly), and the client certificate is checked by the
+// method against a trust store that will join `eap_session_params` then; the
+// steps above stay as they are.
 #include <cstdint>
 #include <expected>
 #include <memory>
