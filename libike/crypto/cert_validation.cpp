@@ -187,49 +187,20 @@ std::expected<revocation_list, cert_error> revocation_list::from_pem(std::string
     return revocation_list(crl);
 }
 
-revocation_list::revocation_list(const revocation_list& other) : crl_(other.crl_) {
-    if (crl_ != nullptr) X509_CRL_up_ref(crl_);
-}
-
-revocation_list::revocation_list(revocation_list&& other) noexcept : crl_(other.crl_) {
-    other.crl_ = nullptr;
-}
-
-revocation_list& revocation_list::operator=(const revocation_list& other) {
-    if (this != &other) {
-        if (other.crl_ != nullptr) X509_CRL_up_ref(other.crl_);
-        X509_CRL_free(crl_);
-        crl_ = other.crl_;
-    }
-    return *this;
-}
-
-revocation_list& revocation_list::operator=(revocation_list&& other) noexcept {
-    if (this != &other) {
-        X509_CRL_free(crl_);
-        crl_ = other.crl_;
-        other.crl_ = nullptr;
-    }
-    return *this;
-}
-
-revocation_list::~revocation_list() {
-    X509_CRL_free(crl_);
-}
-
 std::string revocation_list::issuer() const {
     const unsigned char* der = nullptr;
     std::size_t len = 0;
-    if (X509_NAME_get0_der(X509_CRL_get_issuer(crl_), &der, &len) != 1) return "<unknown issuer>";
+    if (X509_NAME_get0_der(X509_CRL_get_issuer(crl_.get()), &der, &len) != 1)
+        return "<unknown issuer>";
     return dn_text({der, len});
 }
 
 cert_time revocation_list::this_update() const {
-    return from_asn1(X509_CRL_get0_lastUpdate(crl_));
+    return from_asn1(X509_CRL_get0_lastUpdate(crl_.get()));
 }
 
 cert_time revocation_list::next_update() const {
-    return from_asn1(X509_CRL_get0_nextUpdate(crl_));
+    return from_asn1(X509_CRL_get0_nextUpdate(crl_.get()));
 }
 
 // ---- trust_store ----
@@ -256,42 +227,6 @@ std::expected<trust_store, cert_error> trust_store::create(std::span<const certi
     return out;
 }
 
-trust_store::trust_store(const trust_store& other)
-    : store_(other.store_), check_crls_(other.check_crls_), policy_(other.policy_) {
-    if (store_ != nullptr) X509_STORE_up_ref(store_);
-}
-
-trust_store::trust_store(trust_store&& other) noexcept
-    : store_(other.store_), check_crls_(other.check_crls_), policy_(other.policy_) {
-    other.store_ = nullptr;
-}
-
-trust_store& trust_store::operator=(const trust_store& other) {
-    if (this != &other) {
-        if (other.store_ != nullptr) X509_STORE_up_ref(other.store_);
-        X509_STORE_free(store_);
-        store_ = other.store_;
-        check_crls_ = other.check_crls_;
-        policy_ = other.policy_;
-    }
-    return *this;
-}
-
-trust_store& trust_store::operator=(trust_store&& other) noexcept {
-    if (this != &other) {
-        X509_STORE_free(store_);
-        store_ = other.store_;
-        check_crls_ = other.check_crls_;
-        policy_ = other.policy_;
-        other.store_ = nullptr;
-    }
-    return *this;
-}
-
-trust_store::~trust_store() {
-    X509_STORE_free(store_);
-}
-
 std::expected<void, cert_error> trust_store::validate(const certificate& leaf,
                                                       std::span<const certificate> intermediates,
                                                       cert_time now) const {
@@ -302,7 +237,7 @@ std::expected<void, cert_error> trust_store::validate(const certificate& leaf,
     for (const auto& c : intermediates)
         if (sk_X509_push(untrusted.get(), c.native()) <= 0)
             return std::unexpected(fail(cert_errc::backend_failure, "sk_X509_push"));
-    if (X509_STORE_CTX_init(ctx.get(), store_, leaf.native(), untrusted.get()) != 1)
+    if (X509_STORE_CTX_init(ctx.get(), store_.get(), leaf.native(), untrusted.get()) != 1)
         return std::unexpected(fail(cert_errc::backend_failure, "X509_STORE_CTX_init"));
 
     X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(ctx.get());

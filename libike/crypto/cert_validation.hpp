@@ -18,6 +18,7 @@
 #include "libike/common/bytes.hpp"
 #include "libike/common/iana.hpp"
 #include "libike/crypto/certificate.hpp"
+#include "libike/crypto/openssl_handle.hpp"
 
 struct X509_crl_st;
 struct x509_store_st;
@@ -33,12 +34,8 @@ class revocation_list {
     /// The first "-----BEGIN X509 CRL-----" block. Errors: malformed.
     static std::expected<revocation_list, cert_error> from_pem(std::string_view pem);
 
+    /// Takes over one reference to `crl` (which must not be null).
     explicit revocation_list(X509_crl_st* crl) : crl_(crl) {}
-    revocation_list(const revocation_list& other);
-    revocation_list(revocation_list&& other) noexcept;
-    revocation_list& operator=(const revocation_list& other);
-    revocation_list& operator=(revocation_list&& other) noexcept;
-    ~revocation_list();
 
     /// The DN of the CA that issued it.
     std::string issuer() const;
@@ -46,10 +43,10 @@ class revocation_list {
     /// Zero time if the CRL has no nextUpdate.
     cert_time next_update() const;
 
-    X509_crl_st* native() const { return crl_; }
+    X509_crl_st* native() const { return crl_.get(); }
 
   private:
-    X509_crl_st* crl_ = nullptr;
+    shared_handle<X509_crl_st> crl_;
 };
 
 /// What to do when CRLs are loaded but none is from the issuer of a
@@ -70,12 +67,6 @@ class trust_store {
         std::span<const certificate> cas, std::span<const revocation_list> crls = {},
         crl_policy policy = crl_policy::if_available);
 
-    trust_store(const trust_store& other);
-    trust_store(trust_store&& other) noexcept;
-    trust_store& operator=(const trust_store& other);
-    trust_store& operator=(trust_store&& other) noexcept;
-    ~trust_store();
-
     /// Checks that `leaf` chains to a trusted CA through `intermediates` (in
     /// any order; extra ones are ignored), that every certificate on the way is
     /// valid at `now`, correctly signed, issued by a CA, and not revoked.
@@ -92,7 +83,7 @@ class trust_store {
     trust_store(x509_store_st* store, bool check_crls, crl_policy policy)
         : store_(store), check_crls_(check_crls), policy_(policy) {}
 
-    x509_store_st* store_ = nullptr;
+    shared_handle<x509_store_st> store_;
     bool check_crls_ = false;
     crl_policy policy_ = crl_policy::if_available;
 };

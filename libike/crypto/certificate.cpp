@@ -197,55 +197,25 @@ std::expected<certificate, cert_error> certificate::from_pem(std::string_view pe
     return std::move(all->front());
 }
 
-certificate::certificate(const certificate& other) : x_(other.x_) {
-    if (x_ != nullptr) X509_up_ref(x_);
-}
-
-certificate::certificate(certificate&& other) noexcept : x_(other.x_) {
-    other.x_ = nullptr;
-}
-
-certificate& certificate::operator=(const certificate& other) {
-    if (this != &other) {
-        if (other.x_ != nullptr) X509_up_ref(other.x_);
-        X509_free(x_);
-        x_ = other.x_;
-    }
-    return *this;
-}
-
-certificate& certificate::operator=(certificate&& other) noexcept {
-    if (this != &other) {
-        X509_free(x_);
-        x_ = other.x_;
-        other.x_ = nullptr;
-    }
-    return *this;
-}
-
-certificate::~certificate() {
-    X509_free(x_);
-}
-
 bytes certificate::der() const {
-    const int len = i2d_X509(x_, nullptr);
+    const int len = i2d_X509(native(), nullptr);
     if (len <= 0) return {};
     bytes out(static_cast<std::size_t>(len));
     unsigned char* p = out.data();
-    i2d_X509(x_, &p);
+    i2d_X509(native(), &p);
     return out;
 }
 
 std::string certificate::subject() const {
-    return name_text(X509_get_subject_name(x_));
+    return name_text(X509_get_subject_name(native()));
 }
 
 std::string certificate::issuer() const {
-    return name_text(X509_get_issuer_name(x_));
+    return name_text(X509_get_issuer_name(native()));
 }
 
 bytes certificate::subject_der() const {
-    const X509_NAME* name = X509_get_subject_name(x_);
+    const X509_NAME* name = X509_get_subject_name(native());
     const unsigned char* der = nullptr;
     std::size_t len = 0;
     if (X509_NAME_get0_der(name, &der, &len) != 1) return {};
@@ -253,7 +223,7 @@ bytes certificate::subject_der() const {
 }
 
 std::string certificate::serial() const {
-    bn_ptr bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(x_), nullptr));
+    bn_ptr bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(native()), nullptr));
     if (!bn) return "?";
     char* hex = BN_bn2hex(bn.get());
     if (hex == nullptr) return "?";
@@ -264,7 +234,7 @@ std::string certificate::serial() const {
 
 std::vector<std::string> certificate::dns_names() const {
     std::vector<std::string> out;
-    for_each_san(x_, [&](const GENERAL_NAME& gn) {
+    for_each_san(native(), [&](const GENERAL_NAME& gn) {
         if (gn.type == GEN_DNS) out.push_back(ia5_text(gn.d.dNSName));
     });
     return out;
@@ -272,7 +242,7 @@ std::vector<std::string> certificate::dns_names() const {
 
 std::vector<bytes> certificate::ip_addresses() const {
     std::vector<bytes> out;
-    for_each_san(x_, [&](const GENERAL_NAME& gn) {
+    for_each_san(native(), [&](const GENERAL_NAME& gn) {
         if (gn.type != GEN_IPADD) return;
         const unsigned char* p = ASN1_STRING_get0_data(gn.d.iPAddress);
         out.emplace_back(p, p + ASN1_STRING_length(gn.d.iPAddress));
@@ -282,18 +252,18 @@ std::vector<bytes> certificate::ip_addresses() const {
 
 std::vector<std::string> certificate::emails() const {
     std::vector<std::string> out;
-    for_each_san(x_, [&](const GENERAL_NAME& gn) {
+    for_each_san(native(), [&](const GENERAL_NAME& gn) {
         if (gn.type == GEN_EMAIL) out.push_back(ia5_text(gn.d.rfc822Name));
     });
     return out;
 }
 
 cert_time certificate::not_before() const {
-    return to_cert_time(X509_get0_notBefore(x_));
+    return to_cert_time(X509_get0_notBefore(native()));
 }
 
 cert_time certificate::not_after() const {
-    return to_cert_time(X509_get0_notAfter(x_));
+    return to_cert_time(X509_get0_notAfter(native()));
 }
 
 bool certificate::valid_at(cert_time t) const {
@@ -301,27 +271,27 @@ bool certificate::valid_at(cert_time t) const {
 }
 
 bool certificate::has_eku() const {
-    return (X509_get_extension_flags(x_) & EXFLAG_XKUSAGE) != 0;
+    return (X509_get_extension_flags(native()) & EXFLAG_XKUSAGE) != 0;
 }
 
 bool certificate::eku_server_auth() const {
-    return has_eku() && (X509_get_extended_key_usage(x_) & XKU_SSL_SERVER) != 0;
+    return has_eku() && (X509_get_extended_key_usage(native()) & XKU_SSL_SERVER) != 0;
 }
 
 bool certificate::eku_client_auth() const {
-    return has_eku() && (X509_get_extended_key_usage(x_) & XKU_SSL_CLIENT) != 0;
+    return has_eku() && (X509_get_extended_key_usage(native()) & XKU_SSL_CLIENT) != 0;
 }
 
 bool certificate::is_ca() const {
-    return (X509_get_extension_flags(x_) & EXFLAG_CA) != 0;
+    return (X509_get_extension_flags(native()) & EXFLAG_CA) != 0;
 }
 
 bool certificate::self_issued() const {
-    return X509_NAME_cmp(X509_get_subject_name(x_), X509_get_issuer_name(x_)) == 0;
+    return X509_NAME_cmp(X509_get_subject_name(native()), X509_get_issuer_name(native())) == 0;
 }
 
 evp_pkey_st* certificate::public_key() const {
-    return X509_get0_pubkey(x_);
+    return X509_get0_pubkey(native());
 }
 
 }  // namespace ike

@@ -6,7 +6,8 @@
 //
 // Parsing never throws: a certificate that OpenSSL cannot read comes back as a
 // cert_error that says what was wrong. A `certificate` shares its OpenSSL
-// object (X509_up_ref) when copied, so copies are cheap and immutable.
+// object (a shared_handle: X509_up_ref) when copied, so copies are cheap and
+// immutable.
 #include <chrono>
 #include <cstdint>
 #include <expected>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "libike/common/bytes.hpp"
+#include "libike/crypto/openssl_handle.hpp"
 
 // OpenSSL's types, so that this header does not pull in OpenSSL's.
 struct x509_st;
@@ -77,11 +79,6 @@ class certificate {
 
     /// Takes over one reference to `x` (which must not be null).
     explicit certificate(x509_st* x) : x_(x) {}
-    certificate(const certificate& other);
-    certificate(certificate&& other) noexcept;
-    certificate& operator=(const certificate& other);
-    certificate& operator=(certificate&& other) noexcept;
-    ~certificate();
 
     /// The DER encoding, as sent in a CERT payload.
     bytes der() const;
@@ -120,10 +117,10 @@ class certificate {
     evp_pkey_st* public_key() const;
 
     /// The OpenSSL object, borrowed, for cert_validation.
-    x509_st* native() const { return x_; }
+    x509_st* native() const { return x_.get(); }
 
   private:
-    x509_st* x_ = nullptr;
+    shared_handle<x509_st> x_;
 };
 
 }  // namespace ike

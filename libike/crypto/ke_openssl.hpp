@@ -16,16 +16,11 @@
 #include "libike/common/bytes.hpp"
 #include "libike/common/secret.hpp"
 #include "libike/crypto/crypto_error.hpp"
+#include "libike/crypto/openssl_handle.hpp"
 
 namespace ike::ke_detail {
 
-template <auto free_fn>
-struct openssl_deleter {
-    template <typename T>
-    void operator()(T* p) const {
-        free_fn(p);
-    }
-};
+using ike::openssl_deleter;
 
 using pkey_ptr = std::unique_ptr<EVP_PKEY, openssl_deleter<EVP_PKEY_free>>;
 using pkey_ctx_ptr = std::unique_ptr<EVP_PKEY_CTX, openssl_deleter<EVP_PKEY_CTX_free>>;

@@ -119,31 +119,13 @@ std::expected<private_key, crypto_error> private_key::from_pem(const secret& pem
     return private_key(key, *type);
 }
 
-private_key::private_key(private_key&& other) noexcept : key_(other.key_), type_(other.type_) {
-    other.key_ = nullptr;
-}
-
-private_key& private_key::operator=(private_key&& other) noexcept {
-    if (this != &other) {
-        EVP_PKEY_free(key_);
-        key_ = other.key_;
-        type_ = other.type_;
-        other.key_ = nullptr;
-    }
-    return *this;
-}
-
-private_key::~private_key() {
-    EVP_PKEY_free(key_);
-}
-
 std::size_t private_key::bits() const {
-    const int b = key_ != nullptr ? EVP_PKEY_get_bits(key_) : 0;
+    const int b = key_ ? EVP_PKEY_get_bits(key_.get()) : 0;
     return b > 0 ? static_cast<std::size_t>(b) : 0;
 }
 
 bool private_key::matches(const evp_pkey_st* public_key) const {
-    return key_ != nullptr && public_key != nullptr && EVP_PKEY_eq(key_, public_key) == 1;
+    return key_ && public_key != nullptr && EVP_PKEY_eq(key_.get(), public_key) == 1;
 }
 
 }  // namespace ike

@@ -14,6 +14,7 @@
 
 #include "libike/common/secret.hpp"
 #include "libike/crypto/crypto_error.hpp"
+#include "libike/crypto/openssl_handle.hpp"
 
 struct evp_pkey_st;
 
@@ -47,11 +48,6 @@ class private_key {
 
     /// Takes over `key` (not null, of a supported type).
     private_key(evp_pkey_st* key, key_type type) : key_(key), type_(type) {}
-    private_key(private_key&& other) noexcept;
-    private_key& operator=(private_key&& other) noexcept;
-    private_key(const private_key&) = delete;
-    private_key& operator=(const private_key&) = delete;
-    ~private_key();
 
     key_type type() const { return type_; }
     /// Modulus or field size in bits (2048, 256, 384, 521; 256 for Ed25519).
@@ -63,10 +59,10 @@ class private_key {
     bool matches(const evp_pkey_st* public_key) const;
 
     /// Borrowed OpenSSL key, for signature.cpp.
-    evp_pkey_st* native() const { return key_; }
+    evp_pkey_st* native() const { return key_.get(); }
 
   private:
-    evp_pkey_st* key_ = nullptr;
+    unique_handle<evp_pkey_st> key_;
     key_type type_{};
 };
 
