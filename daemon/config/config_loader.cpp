@@ -9,6 +9,7 @@
 #include "daemon/config/config_validation.hpp"
 #include "daemon/config/connection_loader.hpp"
 #include "daemon/config/decimal.hpp"
+#include "daemon/config/pool_loader.hpp"
 #include "daemon/config/duration.hpp"
 #include "daemon/config/psk.hpp"
 #include "daemon/config/yaml_reader.hpp"
@@ -17,7 +18,7 @@ namespace ikev2d::config {
 
 namespace {
 
-constexpr std::string_view top_keys[] = {"daemon", "secrets", "connections"};
+constexpr std::string_view top_keys[] = {"daemon", "secrets", "connections", "pools"};
 constexpr std::string_view daemon_keys[] = {
     "listen",          "ports",           "control_socket", "log",
     "reqid_range",     "nat_keepalive",   "fragment_size",  "retransmit_timeout",
@@ -285,6 +286,7 @@ config load_root(diagnostics& diag, const YAML::Node& root, const load_context& 
     cfg.daemon = load_daemon(diag, top.find("daemon").value_or(empty));
     if (auto secrets = top.find("secrets")) cfg.secrets = load_secrets(diag, *secrets, ctx);
     if (auto conns = top.find("connections")) cfg.connections = load_connections(diag, *conns);
+    if (auto pools = top.find("pools")) cfg.pools = load_pools(diag, *pools);
     return cfg;
 }
 
@@ -324,6 +326,7 @@ std::expected<config, config_errors> load(std::string_view yaml, std::string_vie
     config cfg;
     try {
         cfg = load_root(diag, *root, ctx);
+        validate_pool_references(diag, cfg);
         if (!diag.failed()) validate_config(diag, cfg);
     } catch (const std::exception& e) {
         // yaml-cpp conversions should not throw here; if one does, say where we were.

@@ -6,6 +6,7 @@
 #include "daemon/config/count.hpp"
 #include "daemon/config/default_proposals.hpp"
 #include "daemon/config/duration.hpp"
+#include "daemon/config/pool_loader.hpp"
 #include "libike/proposal/proposal_string.hpp"
 
 namespace ikev2d::config {
@@ -358,8 +359,18 @@ void load_children(const schema_map& m, connection_config& c) {
     for (const auto& e : *entries) c.children.push_back(load_child(m.diag(), e));
 }
 
+// connection_keys plus the virtual IP keys that pool_loader.cpp reads.
+std::span<const std::string_view> all_connection_keys() {
+    static const std::vector<std::string_view> keys = [] {
+        std::vector<std::string_view> k(std::begin(connection_keys), std::end(connection_keys));
+        k.insert(k.end(), std::begin(virtual_ip_keys), std::end(virtual_ip_keys));
+        return k;
+    }();
+    return keys;
+}
+
 connection_config load_connection(diagnostics& diag, const map_entry& entry) {
-    schema_map m(diag, entry.value, connection_keys);
+    schema_map m(diag, entry.value, all_connection_keys());
     connection_config c;
     c.name = entry.key.value;
     load_version(m);
@@ -378,6 +389,7 @@ connection_config load_connection(diagnostics& diag, const map_entry& entry) {
     read_bool(m, "mobike", c.mobike);
     read_bool(m, "encap", c.encap);
     load_children(m, c);
+    load_virtual_ip_keys(m, c);
     return c;
 }
 
