@@ -410,11 +410,13 @@ void event_loop::log_event(const ike::sa_event& ev) {
 
 void event_loop::log_virtual_ips(const ike::virtual_ip_assigned& v) {
     std::string addresses;
-    for (const auto& a : v.addresses) addresses += (addresses.empty() ? "" : ", ") + ike::to_string(a);
+    for (const auto& a : v.addresses)
+        addresses += (addresses.empty() ? "" : ", ") + ike::to_string(a);
     log(subsystem::ike)
-        .info("{} virtual IP {} is not installed on this host by ikev2d yet: add it to an "
-              "interface yourself (the CHILD_SAs already use it as their source)",
-              context(v.ike), addresses);
+        .info(
+            "{} virtual IP {} is not installed on this host by ikev2d yet: add it to an "
+            "interface yourself (the CHILD_SAs already use it as their source)",
+            context(v.ike), addresses);
 }
 
 std::string event_loop::context(ike::ike_sa_id id) {

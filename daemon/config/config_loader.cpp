@@ -9,8 +9,8 @@
 #include "daemon/config/config_validation.hpp"
 #include "daemon/config/connection_loader.hpp"
 #include "daemon/config/decimal.hpp"
-#include "daemon/config/pool_loader.hpp"
 #include "daemon/config/duration.hpp"
+#include "daemon/config/pool_loader.hpp"
 #include "daemon/config/psk.hpp"
 #include "daemon/config/yaml_reader.hpp"
 

@@ -39,7 +39,8 @@ std::expected<pool_definition, value_error> parse_addrs(std::string_view text) {
     if (dash != std::string_view::npos) {
         at = dash + 1;
         auto last = parse_ip_address(text.substr(at));
-        if (!last) return std::unexpected(value_error{at + last.error().offset, last.error().message});
+        if (!last)
+            return std::unexpected(value_error{at + last.error().offset, last.error().message});
         p.range = true;
         p.last = *last;
         check = ike::address_pool::from_range(engine_address(p.base), engine_address(p.last));

@@ -65,9 +65,9 @@ class engine::impl final : public ike_sa_registry {
 
     engine_context context(time_point now) {
         last_now_ = now;
-        return engine_context{now,    rng_,           psks_,         settings_,    out_,
-                              stats_, next_child_id_, child_owners_, connections_, *this,
-                              pools_};
+        return engine_context{now,          rng_,   psks_,          settings_,
+                              out_,         stats_, next_child_id_, child_owners_,
+                              connections_, *this,  pools_};
     }
 
     std::uint64_t new_spi() override {

@@ -31,7 +31,9 @@ std::expected<void, std::string> pool_set::replace(std::vector<pool_config> conf
             pool = old->pool;
         } else {
             auto p = make_pool(c);
-            if (!p) return std::unexpected("pool '" + c.name + "': " + std::string(to_string(p.error())));
+            if (!p)
+                return std::unexpected("pool '" + c.name +
+                                       "': " + std::string(to_string(p.error())));
             pool = std::make_shared<address_pool>(std::move(*p));
         }
         next.push_back(pool_entry{std::move(c), std::move(pool)});

@@ -28,9 +28,9 @@ namespace {
 // so that child_create sees the address it got); every other exchange
 // carries one task.
 constexpr task_kind initiator_order[] = {
-    task_kind::ike_init,     task_kind::ike_natd,   task_kind::ike_auth,
+    task_kind::ike_init,     task_kind::ike_natd,     task_kind::ike_auth,
     task_kind::ike_config,   task_kind::child_create, task_kind::ike_delete,
-    task_kind::child_delete, task_kind::ike_rekey,  task_kind::ike_dpd,
+    task_kind::child_delete, task_kind::ike_rekey,    task_kind::ike_dpd,
 };
 
 exchange_type exchange_of(task_kind k, ike_sa_state s) {

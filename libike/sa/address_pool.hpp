@@ -34,11 +34,11 @@ namespace ike {
 
 /// Why a pool could not be built or could not give an address.
 enum class pool_errc : std::uint8_t {
-    bad_prefix,      ///< prefix length above 32 (IPv4) or 128 (IPv6)
-    family_mismatch, ///< a range whose two ends are of different families
-    bad_range,       ///< a range whose first address is above its last
-    range_too_large, ///< a range spanning more than max_pool_size addresses
-    exhausted,       ///< every address is online (held by a live IKE_SA)
+    bad_prefix,       ///< prefix length above 32 (IPv4) or 128 (IPv6)
+    family_mismatch,  ///< a range whose two ends are of different families
+    bad_range,        ///< a range whose first address is above its last
+    range_too_large,  ///< a range spanning more than max_pool_size addresses
+    exhausted,        ///< every address is online (held by a live IKE_SA)
 };
 std::string_view to_string(pool_errc e);
 
@@ -69,11 +69,11 @@ class address_pool {
     /// address of a prefix is the subnet-router anycast address, RFC 4291
     /// §2.6.1). Errors: bad_prefix.
     static std::expected<address_pool, pool_errc> from_prefix(const ip_addr& base,
-                                                             unsigned prefix_length);
+                                                              unsigned prefix_length);
     /// A pool of every address from `first` to `last`, both included.
     /// Errors: family_mismatch, bad_range, range_too_large.
     static std::expected<address_pool, pool_errc> from_range(const ip_addr& first,
-                                                            const ip_addr& last);
+                                                             const ip_addr& last);
 
     /// An address for `r.identity`, in this order: its offline lease (the
     /// requested one if it has several); its online lease when that is the

@@ -167,8 +167,9 @@ task_result child_create::build_request(message_builder& m, engine_context& ctx)
 task_result child_create::build_response(message_builder& m, engine_context& ctx) {
     if (!requested_) return progress::done;  // childless IKE_AUTH
     if (no_address_) {
-        fail(ctx, "CHILD_SA refused: no virtual IP could be lent to the peer "
-                  "(INTERNAL_ADDRESS_FAILURE)");
+        fail(ctx,
+             "CHILD_SA refused: no virtual IP could be lent to the peer "
+             "(INTERNAL_ADDRESS_FAILURE)");
         return progress::done;
     }
     if (failure_) {

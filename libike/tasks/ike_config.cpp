@@ -90,9 +90,9 @@ task_result ike_config::build(message_builder& m, engine_context& ctx) {
                 any ? std::nullopt : std::optional<ip6_prefix>(ip6_prefix{to_ip6(vip), 128})));
         } else {
             v4 = true;
-            cp.attributes.push_back(make_ip4_attribute(
-                cfg_attr::internal_ip4_address,
-                any ? std::nullopt : std::optional<ip4_bytes>(to_ip4(vip))));
+            cp.attributes.push_back(
+                make_ip4_attribute(cfg_attr::internal_ip4_address,
+                                   any ? std::nullopt : std::optional<ip4_bytes>(to_ip4(vip))));
         }
     }
     if (v4) cp.attributes.push_back(make_ip4_attribute(cfg_attr::internal_ip4_dns, std::nullopt));
@@ -166,16 +166,15 @@ task_result ike_config::process_reply(const inbound_message& m, engine_context& 
     sa_.dns = dns;
     sa_.dns_domains = domains;
     if (addresses.empty()) {
-        sa_.emit(ctx, sa_event::kind::warning, 0,
-                 "the gateway's CFG_REPLY holds no virtual IP");
+        sa_.emit(ctx, sa_event::kind::warning, 0, "the gateway's CFG_REPLY holds no virtual IP");
         return progress::done;
     }
     std::string text = "virtual IP " + list(addresses) + " assigned";
     if (!dns.empty()) text += ", DNS " + list(dns);
     for (const auto& d : domains) text += (&d == &domains.front() ? ", search " : " ") + d;
     sa_.emit(ctx, sa_event::kind::notice, 0, text);
-    ctx.out.emplace_back(virtual_ip_assigned{sa_.id, std::move(addresses), std::move(dns),
-                                             std::move(domains)});
+    ctx.out.emplace_back(
+        virtual_ip_assigned{sa_.id, std::move(addresses), std::move(dns), std::move(domains)});
     return progress::done;
 }
 

@@ -124,8 +124,7 @@ TEST_F(road_warrior, exhausted_pool_answers_internal_address_failure) {
     // The IKE_SA is up without the CHILD_SA (§3.15.4); both sides say why.
     EXPECT_TRUE(A().has_event(sa_event::kind::ike_up));
     EXPECT_TRUE(A().installs.empty());
-    EXPECT_NE(A().failures().find("INTERNAL_ADDRESS_FAILURE"), std::string::npos)
-        << A().failures();
+    EXPECT_NE(A().failures().find("INTERNAL_ADDRESS_FAILURE"), std::string::npos) << A().failures();
     EXPECT_NE(B().failures().find("pool 'rw' (1 addresses) is full"), std::string::npos)
         << B().failures();
     EXPECT_EQ(B().installs.size(), 1u);  // only the first client's
