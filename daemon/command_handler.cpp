@@ -22,6 +22,18 @@ handler_result list_conns(event_loop& loop) {
     return json{{"conns", std::move(conns)}};
 }
 
+// Each virtual IP pool with its size and its online and offline leases.
+handler_result list_pools(event_loop& loop) {
+    json pools = json::array();
+    for (const auto& p : loop.engine().list_pools())
+        pools.push_back({{"name", p.name},
+                         {"addrs", p.addresses},
+                         {"size", p.size},
+                         {"online", p.online},
+                         {"offline", p.offline}});
+    return json{{"pools", std::move(pools)}};
+}
+
 handler_result list_sas(event_loop& loop) {
     const auto now = ike::clock::now();
     const usage_lookup usage = [&loop](ike::child_sa_id id) { return loop.kernel().usage(id); };
@@ -128,6 +140,8 @@ handler_result dispatch(event_loop& loop, const control::request& req) {
             return reload(loop);
         case command::log_level:
             return log_level(req);
+        case command::list_pools:
+            return list_pools(loop);
     }
     return fail("unknown command");
 }

@@ -8,6 +8,7 @@
 
 #include "daemon/address_conv.hpp"
 #include "daemon/config/secret_match.hpp"
+#include "daemon/pool_translate.hpp"
 
 namespace ikev2d {
 namespace {
@@ -267,6 +268,7 @@ std::expected<ike::ike_sa_config, std::string> translate_connection(
     out.rand_time = duration_cast<ms>(conn.rand_time);
     out.fragmentation = fragmentation_of(conn.fragmentation);
     if (auto ok = add_children(conn, out); !ok) return std::unexpected(ok.error());
+    translate_virtual_ips(conn, out);
     return out;
 }
 

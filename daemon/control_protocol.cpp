@@ -9,7 +9,7 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr std::array<std::pair<command, std::string_view>, 7> command_names{{
+constexpr std::array<std::pair<command, std::string_view>, 8> command_names{{
     {command::status, "status"},
     {command::list_conns, "list-conns"},
     {command::list_sas, "list-sas"},
@@ -17,6 +17,7 @@ constexpr std::array<std::pair<command, std::string_view>, 7> command_names{{
     {command::terminate, "terminate"},
     {command::reload, "reload"},
     {command::log_level, "log-level"},
+    {command::list_pools, "list-pools"},
 }};
 
 /// Argument members each command accepts (besides "v" and "cmd").

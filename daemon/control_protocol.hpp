@@ -37,6 +37,7 @@ enum class command : std::uint8_t {
     terminate,
     reload,
     log_level,
+    list_pools,
 };
 
 /// "list-sas" for command::list_sas, and so on.

@@ -131,6 +131,7 @@ std::string usage_text() {
            "  status                       daemon version, uptime, SA counts, counters\n"
            "  list-conns                   configured connections and their children\n"
            "  list-sas                     IKE_SAs and CHILD_SAs with traffic counters\n"
+           "  list-pools                   virtual IP pools: size, online and offline leases\n"
            "  initiate CONN[/CHILD] [--timeout S]\n"
            "                               bring up a connection (every child, or one) and\n"
            "                               wait up to S seconds (default 30, 0: do not\n"

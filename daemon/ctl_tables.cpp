@@ -98,6 +98,12 @@ std::string format_sa(const json& sa) {
     out += "  remote '" + text(sa, "remote_id") + "' @ " + text(sa, "remote") +
            (flag(sa, "nat_remote") ? " (behind NAT)" : "") + "\n";
     out += "  " + text(sa, "proposal") + ago(sa, "established") + "\n";
+    if (!array_of(sa, "virtual_ips").empty()) {
+        out += "  virtual IP " + joined(sa, "virtual_ips");
+        if (!array_of(sa, "dns").empty()) out += ", DNS " + joined(sa, "dns");
+        if (!array_of(sa, "dns_domains").empty()) out += ", search " + joined(sa, "dns_domains");
+        out += "\n";
+    }
     out += times(sa, "  ");
     for (const auto& c : array_of(sa, "children")) out += format_child(c);
     return out;
@@ -188,6 +194,16 @@ std::string format_sas(const json& body) {
     return out;
 }
 
+std::string format_pools(const json& body) {
+    const auto& pools = array_of(body, "pools");
+    if (pools.empty()) return "no pools configured\n";
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& p : pools)
+        rows.push_back({text(p, "name"), text(p, "addrs"), text(p, "size"), text(p, "online"),
+                        text(p, "offline")});
+    return format_table({"NAME", "ADDRESSES", "SIZE", "ONLINE", "OFFLINE"}, rows);
+}
+
 // "initiated IKE_SA #3", or with the waited-for result the CHILD_SAs that came up.
 static std::string format_initiated(const json& body) {
     if (!body.contains("children")) return "initiated IKE_SA #" + text(body, "ike") + "\n";
@@ -220,6 +236,8 @@ std::string format_response(control::command cmd, const json& body) {
                    "; unchanged " + joined(body, "unchanged") + "\n";
         case control::command::log_level:
             return text(body, "subsystem") + " logs at " + text(body, "level") + "\n";
+        case control::command::list_pools:
+            return format_pools(body);
     }
     return body.dump() + "\n";
 }

@@ -32,6 +32,9 @@ std::string format_conns(const nlohmann::json& body);
 /// and traffic counters.
 std::string format_sas(const nlohmann::json& body);
 
+/// `list-pools`: one table row per pool (size, online and offline leases).
+std::string format_pools(const nlohmann::json& body);
+
 /// The human output for any successful response to `cmd`.
 std::string format_response(control::command cmd, const nlohmann::json& body);
 

@@ -10,6 +10,7 @@
 #include "daemon/kernel_translate.hpp"
 #include "daemon/logging.hpp"
 #include "daemon/nat_t_marker.hpp"
+#include "daemon/pool_translate.hpp"
 #include "daemon/sd_notify.hpp"
 #include "daemon/version.hpp"
 
@@ -166,6 +167,9 @@ void event_loop::load_connections() {
     auto t = translate(cfg_);
     for (const auto& e : t.errors)
         log(subsystem::cfg).error("{} (connection not loaded)", e.to_string());
+    // Pools first: a connection that names one finds it.
+    if (auto ok = engine_->set_pools(translate_pools(cfg_)); !ok)
+        log(subsystem::cfg).error("pools not loaded: {}", ok.error().message);
     engine_->set_connections(std::move(t.connections));
 }
 
@@ -278,6 +282,7 @@ void event_loop::carry_out(ike::output out) {
             if constexpr (std::is_same_v<T, ike::remove_child_sa>) remove(o);
             if constexpr (std::is_same_v<T, ike::query_child_usage>) answer_usage(o);
             if constexpr (std::is_same_v<T, ike::install_trap>) trap_dead_peer(o);
+            if constexpr (std::is_same_v<T, ike::virtual_ip_assigned>) log_virtual_ips(o);
             if constexpr (std::is_same_v<T, ike::sa_event>) {
                 log_event(o);
                 waiters_.on_event(o);
@@ -405,6 +410,17 @@ void event_loop::log_event(const ike::sa_event& ev) {
     l.log(level, "{} {}{}{}", context(ev.ike), event_name(ev.what), ev.reason.empty() ? "" : ": ",
           ev.reason);
     if (ev.what == kind::ike_down || ev.what == kind::failed) contexts_.erase(ev.ike);
+}
+
+void event_loop::log_virtual_ips(const ike::virtual_ip_assigned& v) {
+    std::string addresses;
+    for (const auto& a : v.addresses)
+        addresses += (addresses.empty() ? "" : ", ") + ike::to_string(a);
+    log(subsystem::ike)
+        .info(
+            "{} virtual IP {} is not installed on this host by ikev2d yet: add it to an "
+            "interface yourself (the CHILD_SAs already use it as their source)",
+            context(v.ike), addresses);
 }
 
 std::string event_loop::context(ike::ike_sa_id id) {

@@ -110,6 +110,9 @@ class event_loop {
     void answer_usage(const ike::query_child_usage& q);
     void trap_dead_peer(const ike::install_trap& t);
     void log_event(const ike::sa_event& ev);
+    /// The gateway gave us virtual IPs: said in the log (installing them on
+    /// the host is not done yet).
+    void log_virtual_ips(const ike::virtual_ip_assigned& v);
     std::string context(ike::ike_sa_id id);
     udp_socket* socket_for(const ike::socket_address& local);
     void arm_timer();

@@ -88,6 +88,13 @@ json child_conf_to_json(const config::child_config& c) {
             {"esp_proposals", proposals(c.esp_proposals)}};
 }
 
+// Virtual IPs and DNS servers, as text.
+json addresses(const std::vector<ike::ip_addr>& list) {
+    json out = json::array();
+    for (const auto& a : list) out.push_back(ike::to_string(a));
+    return out;
+}
+
 }  // namespace
 
 const char* action_name(config::child_action action) {
@@ -121,6 +128,9 @@ json sa_to_json(const ike::ike_sa_info& sa, ike::time_point now, const usage_loo
             {"established", seconds_since(sa.established, now)},
             {"rekey_in", seconds_until(sa.rekey_at, now)},
             {"reauth_in", seconds_until(sa.reauth_at, now)},
+            {"virtual_ips", addresses(sa.virtual_ips)},
+            {"dns", addresses(sa.dns)},
+            {"dns_domains", sa.dns_domains},
             {"children", std::move(children)}};
 }
 

@@ -182,6 +182,28 @@ struct connection_config {
     send_cert_mode send_cert = send_cert_mode::always;
     bool send_certreq = true;            ///< name our CAs in CERTREQ when remote auth is pubkey
     std::vector<child_config> children;  ///< in file order
+    /// Responder: `pools` to lend virtual IPs from, tried in order
+    /// (pool_loader.hpp); every name must be a configured pool.
+    std::vector<std::string> pools;
+    /// Initiator: `vips` to ask for, one per family; 0.0.0.0 / :: for any.
+    std::vector<ip_address> vips;
+};
+
+// ---- pools --------------------------------------------------------------------
+
+/// One entry of `pools` (swanctl's pools section): the virtual IPs a gateway
+/// lends its road warriors, and the attributes sent with them.
+struct pool_definition {
+    std::string name;
+    /// `addrs`: base/prefix_length ("10.3.0.0/24"; the network and last
+    /// address are not lent) or, with `range`, base to last
+    /// ("10.3.0.10-10.3.0.50").
+    ip_address base;
+    std::uint8_t prefix_length = 0;
+    bool range = false;
+    ip_address last;
+    std::vector<ip_address> dns;           ///< `dns`: INTERNAL_IP4/IP6_DNS
+    std::vector<std::string> dns_domains;  ///< `dns_domains`: INTERNAL_DNS_DOMAIN (RFC 8598)
 };
 
 /// A loaded configuration. `warnings` are problems that did not stop the
@@ -191,6 +213,7 @@ struct config {
     std::vector<shared_secret> secrets;          ///< in file order
     std::vector<authority_config> authorities;   ///< in file order
     std::vector<connection_config> connections;  ///< in file order
+    std::vector<pool_definition> pools;          ///< in file order
     config_errors warnings;
     std::filesystem::path source;  ///< the file loaded, or the display name
 };

@@ -11,6 +11,7 @@
 #include "daemon/config/credential_loader.hpp"
 #include "daemon/config/decimal.hpp"
 #include "daemon/config/duration.hpp"
+#include "daemon/config/pool_loader.hpp"
 #include "daemon/config/psk.hpp"
 #include "daemon/config/yaml_reader.hpp"
 
@@ -18,7 +19,8 @@ namespace ikev2d::config {
 
 namespace {
 
-constexpr std::string_view top_keys[] = {"daemon", "secrets", "authorities", "connections"};
+constexpr std::string_view top_keys[] = {"daemon", "secrets", "authorities", "connections",
+                                         "pools"};
 constexpr std::string_view daemon_keys[] = {
     "listen",          "ports",           "control_socket", "log",
     "reqid_range",     "nat_keepalive",   "fragment_size",  "retransmit_timeout",
@@ -289,6 +291,7 @@ config load_root(diagnostics& diag, const YAML::Node& root, const load_context& 
         cfg.authorities = load_authorities(diag, *cas, ctx.base_dir);
     if (auto conns = top.find("connections"))
         cfg.connections = load_connections(diag, *conns, ctx.base_dir);
+    if (auto pools = top.find("pools")) cfg.pools = load_pools(diag, *pools);
     return cfg;
 }
 
@@ -328,6 +331,7 @@ std::expected<config, config_errors> load(std::string_view yaml, std::string_vie
     config cfg;
     try {
         cfg = load_root(diag, *root, ctx);
+        validate_pool_references(diag, cfg);
         if (!diag.failed()) validate_config(diag, cfg);
     } catch (const std::exception& e) {
         // yaml-cpp conversions should not throw here; if one does, say where we were.

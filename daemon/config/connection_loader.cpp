@@ -7,6 +7,7 @@
 #include "daemon/config/credential_loader.hpp"
 #include "daemon/config/default_proposals.hpp"
 #include "daemon/config/duration.hpp"
+#include "daemon/config/pool_loader.hpp"
 #include "libike/crypto/distinguished_name.hpp"
 #include "libike/proposal/proposal_string.hpp"
 
@@ -461,9 +462,19 @@ void load_children(const schema_map& m, connection_config& c) {
     for (const auto& e : *entries) c.children.push_back(load_child(m.diag(), e));
 }
 
+// connection_keys plus the virtual IP keys that pool_loader.cpp reads.
+std::span<const std::string_view> all_connection_keys() {
+    static const std::vector<std::string_view> keys = [] {
+        std::vector<std::string_view> k(std::begin(connection_keys), std::end(connection_keys));
+        k.insert(k.end(), std::begin(virtual_ip_keys), std::end(virtual_ip_keys));
+        return k;
+    }();
+    return keys;
+}
+
 connection_config load_connection(diagnostics& diag, const map_entry& entry,
                                   const std::filesystem::path& base_dir) {
-    schema_map m(diag, entry.value, connection_keys);
+    schema_map m(diag, entry.value, all_connection_keys());
     connection_config c;
     c.name = entry.key.value;
     load_version(m);
@@ -484,6 +495,7 @@ connection_config load_connection(diagnostics& diag, const map_entry& entry,
     read_keyword(m, "send_cert", send_cert_modes, c.send_cert);
     read_bool(m, "send_certreq", c.send_certreq);
     load_children(m, c);
+    load_virtual_ip_keys(m, c);
     return c;
 }
 

@@ -24,6 +24,7 @@
 #include "libike/tasks/child_create.hpp"
 #include "libike/tasks/child_delete.hpp"
 #include "libike/tasks/ike_auth.hpp"
+#include "libike/tasks/ike_config.hpp"
 #include "libike/tasks/ike_delete.hpp"
 #include "libike/tasks/ike_init.hpp"
 #include "libike/tasks/ike_natd.hpp"
@@ -64,8 +65,9 @@ class engine::impl final : public ike_sa_registry {
 
     engine_context context(time_point now) {
         last_now_ = now;
-        return engine_context{now,    rng_,           psks_,         settings_,    out_,
-                              stats_, next_child_id_, child_owners_, connections_, *this};
+        return engine_context{now,          rng_,   psks_,          settings_,
+                              out_,         stats_, next_child_id_, child_owners_,
+                              connections_, *this,  pools_};
     }
 
     std::uint64_t new_spi() override {
@@ -143,6 +145,9 @@ class engine::impl final : public ike_sa_registry {
         else
             behind_nat_.erase(spi);
         if (sa.state() == ike_sa_state::gone) {
+            // Deleted, failed or expired: the peer's virtual IPs go offline
+            // (an IKE rekey moved them to the new IKE_SA beforehand).
+            sa.release_leases();
             for (const auto& c : sa.children) child_owners_.erase(c.id);
             by_id_.erase(sa.id);
             sas_.erase(it);
@@ -357,6 +362,9 @@ class engine::impl final : public ike_sa_registry {
         const ike_sa_id id = start(old.config, children, old.remote.ip, old.local.ip, ctx);
         ike_sa* fresh = find_sa(id);
         if (!fresh) return;
+        // Ask for the virtual IPs we have, so the gateway lends them again
+        // (it may, as the old IKE_SA holds them until the new one is up).
+        if (old.initiator) fresh->requested_vips = old.virtual_ips;
         fresh->reauth_of = old.id;
         old.reauth_by = id;
         old.emit(ctx, sa_event::kind::notice, 0,
@@ -469,6 +477,7 @@ class engine::impl final : public ike_sa_registry {
         sa.tasks.queue(std::make_unique<ike_init>(sa, true));
         sa.tasks.queue(std::make_unique<ike_natd>(sa, true));
         sa.tasks.queue(std::make_unique<ike_auth>(sa, true));
+        if (!cfg->vips.empty()) sa.tasks.queue(std::make_unique<ike_config>(sa, true));
         // The first child rides in IKE_AUTH, the others follow by CREATE_CHILD_SA.
         for (const auto* c : children) sa.tasks.queue(std::make_unique<child_create>(sa, true, c));
         sa.tasks.initiate(ctx);
@@ -522,6 +531,7 @@ class engine::impl final : public ike_sa_registry {
     random_source& rng_;
     const psk_store& psks_;
     std::vector<std::shared_ptr<const ike_sa_config>> connections_;
+    pool_set pools_;
     std::unordered_map<std::uint64_t, std::unique_ptr<ike_sa>> sas_;  ///< by our SPI
     std::unordered_map<ike_sa_id, ike_sa*> by_id_;  ///< the same SAs, by their number
     std::unordered_map<half_open_key, std::uint64_t, half_open_hash> half_open_;
@@ -552,6 +562,16 @@ engine::~engine() = default;
 
 void engine::set_connections(std::vector<std::shared_ptr<const ike_sa_config>> connections) {
     impl_->connections_ = std::move(connections);
+}
+
+std::expected<void, engine_error> engine::set_pools(std::vector<pool_config> pools) {
+    if (auto r = impl_->pools_.replace(std::move(pools)); !r)
+        return std::unexpected(engine_error{r.error()});
+    return {};
+}
+
+std::vector<pool_info> engine::list_pools() const {
+    return impl_->pools_.info();
 }
 
 void engine::receive(time_point now, const socket_address& local, const socket_address& remote,
@@ -738,6 +758,9 @@ ike_sa_info info_of(const ike_sa& sa) {
     if (sa.state() == ike_sa_state::established && sa.reauth_by == 0 &&
         !sa.config->remote_addrs.empty())
         i.reauth_at = sa.reauth_at;
+    i.virtual_ips = sa.virtual_ips;
+    i.dns = sa.dns;
+    i.dns_domains = sa.dns_domains;
     for (const auto& c : sa.children) {
         child_sa_info ci;
         ci.id = c.id;

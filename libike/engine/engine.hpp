@@ -28,6 +28,7 @@
 #include "libike/common/socket_address.hpp"
 #include "libike/crypto/random_source.hpp"
 #include "libike/engine/outputs.hpp"
+#include "libike/engine/pool_set.hpp"
 #include "libike/engine/sa_config.hpp"
 
 namespace ike {
@@ -94,6 +95,12 @@ struct ike_sa_info {
     /// When a fresh IKE_SA will reauthenticate it (reauth_time with jitter);
     /// unset when it will not.
     std::optional<time_point> reauth_at;
+    /// Virtual IPs (RFC 7296 §2.19): as responder those lent to the peer,
+    /// as initiator those the gateway gave us; with the DNS servers and
+    /// search domains it sent (initiator only).
+    std::vector<ip_addr> virtual_ips;
+    std::vector<ip_addr> dns;
+    std::vector<std::string> dns_domains;
     std::vector<child_sa_info> children;
 };
 
@@ -128,6 +135,15 @@ class engine {
     /// Replaces the connection set. Existing IKE_SAs keep the config they were
     /// created with (shared_ptr); new ones use the new set.
     void set_connections(std::vector<std::shared_ptr<const ike_sa_config>> connections);
+
+    /// Replaces the virtual IP pools that connections name in `pools`. A
+    /// pool whose name and addresses are unchanged keeps its leases; the
+    /// IKE_SAs holding leases of a removed or changed pool keep them until
+    /// they go. Errors (nothing changes then): a pool with invalid
+    /// addresses or a name used twice, in words naming the pool.
+    std::expected<void, engine_error> set_pools(std::vector<pool_config> pools);
+    /// Each pool's size and its online and offline leases (ikev2ctl list-pools).
+    std::vector<pool_info> list_pools() const;
 
     /// A datagram arrived on `local` from `remote` (the non-ESP marker already
     /// stripped). Malformed or unauthenticated input is dropped and counted,

@@ -4,6 +4,7 @@
 #include "libike/engine/negotiated_algorithms.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 #include "libike/codec/byte_reader.hpp"
 #include "libike/codec/byte_writer.hpp"
@@ -204,7 +205,19 @@ void ike_sa::move_children(engine_context& ctx, ike_sa& to) {
     if (child_retry_at && (!to.child_retry_at || *child_retry_at < *to.child_retry_at))
         to.child_retry_at = child_retry_at;
     child_retry_at.reset();
+    // The peer keeps its virtual IPs across an IKE rekey (§2.19 leases live
+    // as long as the peer is connected, not as long as one IKE_SA).
+    to.virtual_ips = virtual_ips;
+    to.dns = dns;
+    to.dns_domains = dns_domains;
+    std::ranges::move(leases, std::back_inserter(to.leases));
+    leases.clear();
     rekeyed_to = to.id;
+}
+
+void ike_sa::release_leases() {
+    for (const auto& l : leases) l.from->release(l.address);
+    leases.clear();
 }
 
 ike_header ike_sa::header(exchange_type exchange, bool response, std::uint32_t message_id) const {

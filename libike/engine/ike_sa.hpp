@@ -36,6 +36,7 @@
 #include "libike/engine/fragment_reassembly.hpp"
 #include "libike/engine/liveness.hpp"
 #include "libike/engine/outputs.hpp"
+#include "libike/engine/pool_set.hpp"
 #include "libike/engine/sa_config.hpp"
 #include "libike/engine/task_manager.hpp"
 #include "libike/proposal/proposal.hpp"
@@ -82,6 +83,16 @@ struct engine_context {
     /// which of them the peer's identity belongs to.
     const std::vector<std::shared_ptr<const ike_sa_config>>& connections;
     ike_sa_registry& registry;
+    /// The virtual IP pools (engine::set_pools), for tasks/ike_config.
+    const pool_set& pools;
+};
+
+/// A virtual IP we lent the peer from one of our pools; given back with
+/// ike_sa::release_leases when the IKE_SA goes.
+struct vip_lease {
+    std::string pool;
+    std::shared_ptr<address_pool> from;
+    ip_addr address;
 };
 
 enum class ike_sa_state : std::uint8_t { connecting, established, rekeyed, deleting, gone };
@@ -199,6 +210,27 @@ class ike_sa {
     /// A CHILD_SA rekey refused with TEMPORARY_FAILURE (§2.25) is tried
     /// again then; the CHILD_SAs to retry carry retry_rekey.
     std::optional<time_point> child_retry_at;
+
+    // --- virtual IPs (tasks/ike_config, RFC 7296 §2.19)
+    /// Responder: the addresses lent to the peer (its CHILD_SAs' dynamic
+    /// remote selectors). Initiator: the addresses the gateway gave us (our
+    /// dynamic local selectors). An IKE rekey moves them to the new IKE_SA.
+    std::vector<ip_addr> virtual_ips;
+    /// Responder: where virtual_ips came from; released when the IKE_SA is
+    /// gone (deleted, failed, expired), not when it is rekeyed.
+    std::vector<vip_lease> leases;
+    /// Initiator: the DNS servers and search domains the gateway sent.
+    std::vector<ip_addr> dns;
+    std::vector<std::string> dns_domains;
+    /// Initiator: the addresses to ask for instead of the config's vips (a
+    /// reauthentication asks for those it has).
+    std::vector<ip_addr> requested_vips;
+    /// Responder: the peer asked for an address and none was free
+    /// (INTERNAL_ADDRESS_FAILURE): the CHILD_SA of IKE_AUTH is not created.
+    bool address_failure = false;
+    /// Gives every lease back to its pool (each goes offline, reserved for
+    /// the peer's identity). Idempotent.
+    void release_leases();
 
     /// Changed only through add_child and erase_child (and remove_children),
     /// which keep ctx.child_owners current.

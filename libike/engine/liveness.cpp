@@ -27,6 +27,7 @@ std::string_view request_name(task_kind kind) {
         case task_kind::ike_natd:
             return "the IKE_SA_INIT request";
         case task_kind::ike_auth:
+        case task_kind::ike_config:
             return "the IKE_AUTH request";
         case task_kind::child_create:
             return "the CREATE_CHILD_SA request";

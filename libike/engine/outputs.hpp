@@ -104,6 +104,14 @@ struct install_trap {
     ipsec_mode mode = ipsec_mode::tunnel;
 };
 
+/// Initiator: the gateway gave IKE_SA `ike` these virtual IPs (RFC 7296
+/// §2.19) with DNS servers and search domains (RFC 8598). The daemon logs
+/// them; it is also where it would install the addresses on the host.
+struct virtual_ip_assigned {
+    ike_sa_id ike = 0;
+    std::vector<ip_addr> addresses, dns;
+    std::vector<std::string> dns_domains;
+};
 /// A state change operators and ikev2ctl care about.
 struct sa_event {
     enum class kind : std::uint8_t {
@@ -131,6 +139,6 @@ struct sa_event {
 };
 
 using output = std::variant<send_datagram, install_child_sa, install_outbound_sa, remove_child_sa,
-                            sa_event, query_child_usage, install_trap>;
+                            sa_event, query_child_usage, install_trap, virtual_ip_assigned>;
 
 }  // namespace ike

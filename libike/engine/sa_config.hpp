@@ -125,6 +125,33 @@ struct ike_sa_config {
     duration reauth_time{0};
     fragmentation_policy fragmentation = fragmentation_policy::yes;
     std::vector<child_sa_config> children;
+    /// Responder: names of the pools (engine::set_pools) whose addresses
+    /// are lent to a client that asks for a virtual IP in IKE_AUTH, tried in
+    /// order; an IPv4 and an IPv6 pool can both answer one client
+    /// (swanctl's `pools`).
+    std::vector<std::string> pools;
+    /// Initiator: the virtual IPs we ask the gateway for in IKE_AUTH, one
+    /// per family; 0.0.0.0 / :: asks for any (swanctl's `vips`). Our dynamic
+    /// local traffic selectors become the address we get.
+    std::vector<ip_addr> vips;
+};
+
+/// A pool of virtual IPs and the attributes that go with them (the daemon's
+/// `pools:`; RFC 7296 §3.15.1, RFC 8598).
+struct pool_config {
+    std::string name;
+    /// The addresses: `base`/`prefix_length` (the network address and the
+    /// last address excluded, see libike/sa/address_pool.hpp), or with
+    /// `range` every address from `base` to `last`.
+    ip_addr base;
+    unsigned prefix_length = 0;
+    bool range = false;
+    ip_addr last;
+    /// DNS servers (INTERNAL_IP4_DNS / INTERNAL_IP6_DNS, both families may
+    /// be mixed) and search domains (INTERNAL_DNS_DOMAIN, RFC 8598 §4).
+    std::vector<ip_addr> dns;
+    std::vector<std::string> dns_domains;
+    friend bool operator==(const pool_config&, const pool_config&) = default;
 };
 
 /// Looks up the PSK for a pair of identities (the daemon's `secrets`).

@@ -10,6 +10,7 @@
 #include "libike/tasks/child_create.hpp"
 #include "libike/tasks/child_delete.hpp"
 #include "libike/tasks/ike_auth.hpp"
+#include "libike/tasks/ike_config.hpp"
 #include "libike/tasks/ike_delete.hpp"
 #include "libike/tasks/ike_dpd.hpp"
 #include "libike/tasks/ike_init.hpp"
@@ -23,10 +24,13 @@ namespace {
 // Initiator: the order in which queued tasks are activated. The first
 // queued kind found decides the exchange (exchange_of); IKE_SA_INIT carries
 // ike_init with ike_natd, IKE_AUTH carries ike_auth with the first
-// child_create; every other exchange carries one task.
+// child_create (and ike_config between them when we ask for a virtual IP,
+// so that child_create sees the address it got); every other exchange
+// carries one task.
 constexpr task_kind initiator_order[] = {
-    task_kind::ike_init,   task_kind::ike_natd,     task_kind::ike_auth,  task_kind::child_create,
-    task_kind::ike_delete, task_kind::child_delete, task_kind::ike_rekey, task_kind::ike_dpd,
+    task_kind::ike_init,     task_kind::ike_natd,     task_kind::ike_auth,
+    task_kind::ike_config,   task_kind::child_create, task_kind::ike_delete,
+    task_kind::child_delete, task_kind::ike_rekey,    task_kind::ike_dpd,
 };
 
 exchange_type exchange_of(task_kind k, ike_sa_state s) {
@@ -35,6 +39,7 @@ exchange_type exchange_of(task_kind k, ike_sa_state s) {
         case task_kind::ike_natd:
             return exchange_type::ike_sa_init;
         case task_kind::ike_auth:
+        case task_kind::ike_config:
             return exchange_type::ike_auth;
         case task_kind::child_create:
             // The first CHILD_SA rides in IKE_AUTH (§1.2), later ones get their own.
@@ -66,7 +71,8 @@ std::size_t per_exchange(exchange_type e, task_kind k) {
     if (e == exchange_type::ike_sa_init)
         return k == task_kind::ike_init || k == task_kind::ike_natd;
     if (e == exchange_type::ike_auth)
-        return k == task_kind::ike_auth || k == task_kind::child_create;
+        return k == task_kind::ike_auth || k == task_kind::ike_config ||
+               k == task_kind::child_create;
     return 1;
 }
 
@@ -84,6 +90,8 @@ constexpr responder_rule responder_rules[] = {
     {exchange_type::ike_sa_init, when::always, task_kind::ike_init},
     {exchange_type::ike_sa_init, when::always, task_kind::ike_natd},
     {exchange_type::ike_auth, when::always, task_kind::ike_auth},
+    // Before child_create: the CHILD_SA is narrowed to the address leased here.
+    {exchange_type::ike_auth, when::always, task_kind::ike_config},
     {exchange_type::ike_auth, when::always, task_kind::child_create},
     {exchange_type::create_child_sa, when::sa_not_ike, task_kind::child_create},
     {exchange_type::create_child_sa, when::sa_ike, task_kind::ike_rekey},
@@ -148,6 +156,8 @@ std::unique_ptr<task> make_responder_task(task_kind k, ike_sa& sa) {
             return std::make_unique<ike_natd>(sa, false);
         case task_kind::ike_auth:
             return std::make_unique<ike_auth>(sa, false);
+        case task_kind::ike_config:
+            return std::make_unique<ike_config>(sa, false);
         case task_kind::child_create:
             return std::make_unique<child_create>(sa, false, nullptr);
         case task_kind::ike_delete:

@@ -43,10 +43,33 @@ bytes random_nonce(random_source& rng) {
     return b;
 }
 
-// Configured selectors, or the IKE address (charon's "dynamic").
-std::vector<ts_range> resolve(const std::vector<ts_range>& configured, const ip_addr& address) {
+// Configured selectors, or charon's "dynamic" for one side of `sa`: the
+// side's IKE address, or the client's virtual IPs once it has some (§2.19;
+// tasks/ike_config; the original initiator is the client).
+std::vector<ts_range> resolve(const std::vector<ts_range>& configured, const ike_sa& sa,
+                              bool local) {
     if (!configured.empty()) return configured;
-    return {host_ts(address)};
+    if (local == sa.initiator && !sa.virtual_ips.empty()) {
+        std::vector<ts_range> r;
+        for (const auto& a : sa.virtual_ips) r.push_back(host_ts(a));
+        return r;
+    }
+    return {host_ts(local ? sa.local.ip : sa.remote.ip)};
+}
+
+// Initiator of IKE_AUTH asking for virtual IPs: the address is not known
+// yet, so the dynamic TSi is every address of each family asked for and
+// the gateway narrows it to the lease (as charon does).
+std::vector<ts_range> any_of_families(const std::vector<ip_addr>& vips) {
+    std::vector<ts_range> r;
+    for (bool v6 : {false, true}) {
+        if (std::ranges::none_of(vips, [&](const ip_addr& a) { return a.ipv6 == v6; })) continue;
+        ts_range t;
+        t.ipv6 = v6;
+        std::fill_n(t.end.begin(), t.address_size(), std::uint8_t{0xff});
+        r.push_back(t);
+    }
+    return r;
 }
 
 // §1.2: IKE_AUTH carries no KE payload, so its SA offers no KE transforms
@@ -102,8 +125,10 @@ task_result child_create::process(const inbound_message& m, engine_context& ctx)
 task_result child_create::build_request(message_builder& m, engine_context& ctx) {
     ike_auth_ = m.exchange == exchange_type::ike_auth;
     if (spi_in_ == 0) spi_in_ = random_esp_spi(ctx.rng);
-    local_ts_ = resolve(config_->local_ts, sa_.local.ip);
-    remote_ts_ = resolve(config_->remote_ts, sa_.remote.ip);
+    local_ts_ = resolve(config_->local_ts, sa_, true);
+    remote_ts_ = resolve(config_->remote_ts, sa_, false);
+    if (ike_auth_ && config_->local_ts.empty() && asks_vips())
+        local_ts_ = any_of_families(wanted_vips());
     if (const child_sa* old = rekey_of_ ? sa_.find_child(rekey_of_) : nullptr) {
         // §1.3.3: name the old CHILD_SA by the SPI we receive on, and keep
         // its narrowed selectors.
@@ -141,6 +166,12 @@ task_result child_create::build_request(message_builder& m, engine_context& ctx)
 
 task_result child_create::build_response(message_builder& m, engine_context& ctx) {
     if (!requested_) return progress::done;  // childless IKE_AUTH
+    if (no_address_) {
+        fail(ctx,
+             "CHILD_SA refused: no virtual IP could be lent to the peer "
+             "(INTERNAL_ADDRESS_FAILURE)");
+        return progress::done;
+    }
     if (failure_) {
         m.add_notify(*failure_, failure_data_);
         // INVALID_KE_PAYLOAD and TEMPORARY_FAILURE are negotiation, not
@@ -237,6 +268,17 @@ task_result child_create::process_response(const inbound_message& m, engine_cont
                       " are not within ours " + list(local_ts_) + " === " + list(remote_ts_));
         return progress::done;
     }
+    // Asked for a virtual IP as our dynamic selector: without one the
+    // CHILD_SA would carry our IKE address, which is not what was configured.
+    if (ike_auth_ && config_->local_ts.empty() && asks_vips() &&
+        (sa_.virtual_ips.empty() || !is_subset(*got_i, resolve({}, sa_, true)))) {
+        fail(ctx, name + ": " +
+                      (sa_.virtual_ips.empty()
+                           ? std::string("we asked for a virtual IP and got none")
+                           : "the responder's TSi " + list(*got_i) + " is not our virtual IP") +
+                      "; not installed");
+        return progress::done;
+    }
     const bool transport = m.find_notify(notify_type::use_transport_mode) != nullptr;
     if (config_->mode == ipsec_mode::transport && !transport) {
         fail(ctx, name + ": the peer did not accept transport mode");
@@ -299,6 +341,10 @@ void child_create::finish_rekey(engine_context& ctx) {
         sa_.tasks.queue(std::make_unique<child_delete>(sa_, true, redundant));
 }
 
+const std::vector<ip_addr>& child_create::wanted_vips() const {
+    return sa_.requested_vips.empty() ? sa_.config->vips : sa_.requested_vips;
+}
+
 // Our side of a refused request, for the operator: proposals and selectors.
 std::string child_create::offer_text() const {
     std::string props;
@@ -323,6 +369,12 @@ task_result child_create::process_request(const inbound_message& m, engine_conte
     if (ike_auth_ && (!sa || !tsi || !tsr))
         return std::unexpected(
             task_error{notify_type::invalid_syntax, {}, "IKE_AUTH request lacks SA, TSi or TSr"});
+    if (ike_auth_ && sa_.address_failure) {
+        // ike_config answers INTERNAL_ADDRESS_FAILURE; the IKE_SA stays
+        // without this CHILD_SA (§3.15.4).
+        no_address_ = true;
+        return progress::done;
+    }
     if (!ike_auth_ && !check_create_request(m)) return progress::done;
     auto peer_i = from_ts_payload(*tsi);
     auto peer_r = from_ts_payload(*tsr);
@@ -392,8 +444,8 @@ void child_create::select_child(const sa_payload& sa, const std::vector<ts_range
     const child_sa_config* rekeyed = rekey_of_ ? config_ : nullptr;
     for (const auto& c : sa_.config->children) {
         if (rekeyed && &c != rekeyed) continue;
-        auto narrowed = narrow(tsi, tsr, resolve(c.remote_ts, sa_.remote.ip),
-                               resolve(c.local_ts, sa_.local.ip));
+        auto narrowed =
+            narrow(tsi, tsr, resolve(c.remote_ts, sa_, false), resolve(c.local_ts, sa_, true));
         if (!narrowed) {
             if (ts_why.empty()) ts_why = narrowed.error().explanation;
             continue;

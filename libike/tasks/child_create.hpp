@@ -95,6 +95,9 @@ class child_create final : public task {
     /// for another rekey after a random wait (ike_sa::child_retry_at).
     void retry_rekey_later(engine_context& ctx);
     std::string offer_text() const;
+    /// Initiator: the virtual IPs asked for in IKE_AUTH (ike_config).
+    const std::vector<ip_addr>& wanted_vips() const;
+    bool asks_vips() const { return initiator_ && !wanted_vips().empty(); }
     void refuse(notify_type notify, std::string reason, bytes data = {});
 
     const child_sa_config* config_;
@@ -115,6 +118,7 @@ class child_create final : public task {
     unsigned retries_ = 0;
     // Responder.
     bool requested_ = false;  ///< the request asked for a CHILD_SA
+    bool no_address_ = false;  ///< IKE_AUTH: the peer got no virtual IP (ike_config)
     std::optional<notify_type> failure_;
     bytes failure_data_;
     std::string failure_reason_;

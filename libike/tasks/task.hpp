@@ -49,6 +49,7 @@ enum class task_kind : std::uint8_t {
     ike_init,
     ike_natd,
     ike_auth,
+    ike_config,
     child_create,
     ike_delete,
     child_delete,

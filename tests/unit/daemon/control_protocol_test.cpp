@@ -14,6 +14,7 @@ TEST(control_protocol, parses_simple_commands) {
     for (auto [text, cmd] : {std::pair{"status", command::status},
                              {"list-conns", command::list_conns},
                              {"list-sas", command::list_sas},
+                             {"list-pools", command::list_pools},
                              {"reload", command::reload}}) {
         const auto r = parse_request(std::string(R"({"v":1,"cmd":")") + text + "\"}");
         ASSERT_TRUE(r) << text;

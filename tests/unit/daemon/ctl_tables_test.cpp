@@ -117,3 +117,35 @@ TEST(ctl_tables, status_and_command_results) {
 
 }  // namespace
 }  // namespace ikev2d::ctl
+
+namespace ikev2d::ctl {
+namespace {
+
+TEST(ctl_tables, virtual_ips_and_dns_under_the_ike_sa) {
+    auto body = sample_sas();
+    auto& sa = body["sas"][0];
+    sa["virtual_ips"] = json::array({"10.3.0.1", "fd03::100"});
+    sa["dns"] = json::array({"10.3.0.53"});
+    sa["dns_domains"] = json::array({"corp.example.org"});
+    const auto out = format_sas(body);
+    EXPECT_NE(out.find("established 120s ago\n  virtual IP 10.3.0.1, fd03::100, DNS 10.3.0.53, "
+                       "search corp.example.org\n  rekey in"),
+              std::string::npos)
+        << out;
+    sa["virtual_ips"] = json::array();
+    EXPECT_EQ(format_sas(body).find("virtual IP"), std::string::npos);
+}
+
+TEST(ctl_tables, list_pools_as_a_table) {
+    auto body = json::parse(R"({"pools":[
+        {"name":"rw4","addrs":"10.3.0.1-10.3.0.254","size":254,"online":3,"offline":1},
+        {"name":"rw6","addrs":"fd03::100-fd03::1ff","size":256,"online":0,"offline":0}]})");
+    EXPECT_EQ(format_response(control::command::list_pools, body),
+              "NAME  ADDRESSES            SIZE  ONLINE  OFFLINE\n"
+              "rw4   10.3.0.1-10.3.0.254  254   3       1\n"
+              "rw6   fd03::100-fd03::1ff  256   0       0\n");
+    EXPECT_EQ(format_pools(json::parse(R"({"pools":[]})")), "no pools configured\n");
+}
+
+}  // namespace
+}  // namespace ikev2d::ctl

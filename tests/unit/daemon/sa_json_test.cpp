@@ -42,6 +42,17 @@ TEST(sa_json, ike_sa_with_child_and_usage) {
     EXPECT_EQ(cj["mode"], "tunnel");
 }
 
+TEST(sa_json, virtual_ips_and_dns) {
+    ike::ike_sa_info sa;
+    sa.virtual_ips = {ike::ip_addr::v4(10, 3, 0, 1)};
+    sa.dns = {ike::ip_addr::v4(10, 3, 0, 53)};
+    sa.dns_domains = {"corp.example.org"};
+    const auto j = sa_to_json(sa, ike::time_point{}, [](ike::child_sa_id) { return std::nullopt; });
+    EXPECT_EQ(j["virtual_ips"], nlohmann::json::array({"10.3.0.1"}));
+    EXPECT_EQ(j["dns"], nlohmann::json::array({"10.3.0.53"}));
+    EXPECT_EQ(j["dns_domains"], nlohmann::json::array({"corp.example.org"}));
+}
+
 TEST(sa_json, child_state_and_times_to_rekey_and_expiry) {
     const auto now = ike::time_point{} + std::chrono::hours(10);
     ike::ike_sa_info sa;

@@ -83,6 +83,8 @@ struct conn_spec {
     duration ike_rekey_time = std::chrono::hours(4);  ///< the IKE_SA's rekey_time
     duration ike_rand_time = std::chrono::minutes(24);
     duration reauth_time{0};  ///< the IKE_SA's reauth_time (0: none)
+    std::vector<std::string> vips{};   ///< initiator: virtual IPs to ask for
+    std::vector<std::string> pools{};  ///< responder: pool names
 };
 
 inline std::shared_ptr<ike_sa_config> make_config(const conn_spec& s) {
@@ -97,6 +99,8 @@ inline std::shared_ptr<ike_sa_config> make_config(const conn_spec& s) {
     c->rekey_time = s.ike_rekey_time;
     c->rand_time = s.ike_rand_time;
     c->reauth_time = s.reauth_time;
+    for (const auto& v : s.vips) c->vips.push_back(ip(v));
+    c->pools = s.pools;
     child_sa_config child;
     child.name = "net";
     for (const auto& t : s.local_ts) child.local_ts.push_back(ts(t));
@@ -133,6 +137,7 @@ struct peer {
     bool answer_usage = true;
     std::vector<query_child_usage> usage_queries;
     std::vector<install_trap> traps;
+    std::vector<virtual_ip_assigned> vips;
 
     bool has_event(sa_event::kind k) const {
         for (const auto& e : events)
@@ -261,6 +266,8 @@ class two_peers {
                 if (p.answer_usage) p.eng.on_child_usage(now, q->ike, usage);
             } else if (auto* t = std::get_if<install_trap>(&*o)) {
                 p.traps.push_back(*t);
+            } else if (auto* v = std::get_if<virtual_ip_assigned>(&*o)) {
+                p.vips.push_back(*v);
             }
         }
         return any;
