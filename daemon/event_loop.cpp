@@ -259,9 +259,11 @@ std::expected<ike::ike_sa_id, std::string> event_loop::terminate_child(ike::chil
 
 void event_loop::on_datagram(const ike::socket_address& local, const ike::socket_address& remote,
                              ike::bytes_view message) {
-    log(subsystem::net)
-        .debug("received {} bytes from {} to {}", message.size(), ike::to_string(remote),
-               ike::to_string(local));
+    // Per datagram: the addresses are formatted only when the line is
+    // written (~2 % of the CPU per IKE_SA at the default level, issue 7).
+    if (auto& l = log(subsystem::net); l.should_log(spdlog::level::debug))
+        l.debug("received {} bytes from {} to {}", message.size(), ike::to_string(remote),
+                ike::to_string(local));
     engine_->receive(ike::clock::now(), local, remote, message);
     drain();
 }
@@ -313,9 +315,9 @@ void event_loop::send(const ike::send_datagram& d) {
         log(subsystem::net).warn("sending to {} failed", ike::to_string(d.remote));
         return;
     }
-    log(subsystem::net)
-        .debug("sent {} bytes from {} to {}", d.data.size(), ike::to_string(d.local),
-               ike::to_string(d.remote));
+    if (auto& l = log(subsystem::net); l.should_log(spdlog::level::debug))
+        l.debug("sent {} bytes from {} to {}", d.data.size(), ike::to_string(d.local),
+                ike::to_string(d.remote));
 }
 
 void event_loop::install(const ike::install_child_sa& req) {
@@ -451,11 +453,18 @@ void event_loop::arm_timer() {
     if (const auto w = waiters_.next_deadline(); w && (!deadline || *w < *deadline)) deadline = w;
     if (!deadline) {
         timer_.cancel();
+        timer_armed_ = false;
         return;
     }
+    // Re-arming cancels the pending wait (its handler runs once more) and
+    // reprograms the timerfd: a system call per datagram under load, where
+    // the earliest deadline rarely moves (~2 % of the CPU per IKE_SA, issue 7).
+    if (timer_armed_ && timer_.expiry() == *deadline) return;
     timer_.expires_at(*deadline);
+    timer_armed_ = true;
     timer_.async_wait([this](boost::system::error_code ec) {
         if (ec) return;  // re-armed or cancelled
+        timer_armed_ = false;
         const auto now = ike::clock::now();
         engine_->on_timer(now);
         drain();

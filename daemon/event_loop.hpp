@@ -146,6 +146,7 @@ class event_loop {
     std::optional<xfrm::event_socket> events_;
     std::optional<boost::asio::posix::stream_descriptor> events_fd_;
     boost::asio::steady_timer timer_, keepalive_timer_, watchdog_timer_, stop_timer_;
+    bool timer_armed_ = false;  ///< timer_ has a wait pending for timer_.expiry()
     std::unique_ptr<control::control_server> control_;
     signal_watch signals_;
     ike::time_point started_ = ike::clock::now();

@@ -44,10 +44,16 @@ crypto_error unsupported(ke_group group) {
                         "not an ECP group: " + to_string(group)};
 }
 
-std::expected<ec_group_ptr, crypto_error> load_curve(const ecp_params& params) {
-    ec_group_ptr curve(EC_GROUP_new_by_curve_name(params.nid));
+// The curve, built once per group and thread: building it (Montgomery
+// set-up, a modular inverse) was ~5 % of a P-256 responder's CPU per IKE_SA
+// (docs/performance.md). Per thread because EC_POINT_mul may use the group's
+// precomputation state; never changed after it is built.
+std::expected<const EC_GROUP*, crypto_error> load_curve(const ecp_params& params) {
+    thread_local std::array<ec_group_ptr, ecp_groups.size()> curves;
+    ec_group_ptr& curve = curves[static_cast<std::size_t>(&params - ecp_groups.data())];
+    if (!curve) curve.reset(EC_GROUP_new_by_curve_name(params.nid));
     if (!curve) return std::unexpected(openssl_error(crypto_errc::backend_failure, "EC group"));
-    return curve;
+    return curve.get();
 }
 
 bool scalar_in_range(const EC_GROUP& curve, const BIGNUM& d) {

@@ -1,5 +1,7 @@
 #include "libike/crypto/ke_ecx.hpp"
 
+#include <openssl/core_names.h>
+
 #include <algorithm>
 #include <array>
 #include <utility>
@@ -28,6 +30,32 @@ const ecx_params* find_params(ke_group group) {
     return it == ecx_groups.end() ? nullptr : &*it;
 }
 
+// Imports a raw private or public key of the group. This is what
+// EVP_PKEY_new_raw_private_key_ex does, without its per-call lookup of the
+// key type's name and fetch of its key manager (~10 % of a responder's CPU
+// per IKE_SA with X25519, docs/performance.md): the import context is made
+// once per group and thread (an EVP_PKEY_CTX must not be shared between
+// threads) and reused. A private key alone yields its public key too.
+pkey_ptr import_raw(const ecx_params& params, bytes_view key, bool is_private) {
+    thread_local std::array<pkey_ctx_ptr, ecx_groups.size()> contexts;
+    pkey_ctx_ptr& ctx = contexts[static_cast<std::size_t>(&params - ecx_groups.data())];
+    if (!ctx) {
+        pkey_ctx_ptr fresh(EVP_PKEY_CTX_new_from_name(nullptr, params.openssl_name, nullptr));
+        if (!fresh || EVP_PKEY_fromdata_init(fresh.get()) != 1) return nullptr;
+        ctx = std::move(fresh);
+    }
+    const std::array<OSSL_PARAM, 2> data{
+        OSSL_PARAM_construct_octet_string(
+            is_private ? OSSL_PKEY_PARAM_PRIV_KEY : OSSL_PKEY_PARAM_PUB_KEY,
+            const_cast<std::uint8_t*>(key.data()), key.size()),
+        OSSL_PARAM_construct_end()};
+    EVP_PKEY* raw = nullptr;
+    if (EVP_PKEY_fromdata(ctx.get(), &raw, is_private ? EVP_PKEY_PRIVATE_KEY : EVP_PKEY_PUBLIC_KEY,
+                          const_cast<OSSL_PARAM*>(data.data())) != 1)
+        return nullptr;
+    return pkey_ptr(raw);
+}
+
 bool all_zero(bytes_view data) {
     // Constant time: the shared secret must not leak through this check.
     std::uint8_t acc = 0;
@@ -52,8 +80,7 @@ class ecx_key_exchange final : public key_exchange {
         // Any 32/56 octets are a valid u-coordinate (RFC 7748 §5: the top bit
         // of X25519's last octet is ignored, non-canonical values are reduced),
         // so the only check is on the result.
-        pkey_ptr peer_key(EVP_PKEY_new_raw_public_key_ex(nullptr, params_.openssl_name, nullptr,
-                                                         peer.data(), peer.size()));
+        pkey_ptr peer_key = import_raw(params_, peer, false);
         if (!peer_key) {
             return std::unexpected(openssl_error(crypto_errc::backend_failure, "raw public key"));
         }
@@ -87,8 +114,7 @@ std::expected<std::unique_ptr<key_exchange>, crypto_error> build(const ecx_param
             crypto_errc::bad_key_length, std::string(params.openssl_name) + " private key: " +
                                              length_mismatch(params.key_len, private_key.size())});
     }
-    pkey_ptr key(EVP_PKEY_new_raw_private_key_ex(nullptr, params.openssl_name, nullptr,
-                                                 private_key.data(), private_key.size()));
+    pkey_ptr key = import_raw(params, private_key, true);
     bytes pub(params.key_len);
     std::size_t pub_len = pub.size();
     if (!key || EVP_PKEY_get_raw_public_key(key.get(), pub.data(), &pub_len) != 1 ||

@@ -6,6 +6,11 @@
 // "HMAC". A `prf` is keyed once with set_key() and can then compute any number
 // of outputs without being keyed again (the HMAC pads are kept), which is what
 // prf+ and a busy responder need.
+//
+// Cost (issue 7): create() copies a per-process template context instead of
+// fetching "HMAC" and the digest by name, and the keyed OpenSSL context (~500
+// bytes) is made at the first compute(), not at set_key(): a PRF that is kept
+// but rarely used, such as an IKE_SA's SK_d, holds only its key until then.
 #include <cstddef>
 #include <cstdint>
 #include <expected>
@@ -63,14 +68,15 @@ class prf {
     bool keyed() const { return keyed_; }
 
     /// Keys the PRF with `key` (any length, including zero; HMAC hashes keys
-    /// longer than the block size). Replaces any previous key.
-    /// Errors: backend_failure if OpenSSL refuses the key; the PRF is then
-    /// unkeyed.
+    /// longer than the block size). Replaces any previous key. The key is
+    /// kept, and handed to OpenSSL at the next compute().
+    /// Errors: backend_failure if OpenSSL refuses the key of a PRF that has
+    /// already computed; the PRF is then unkeyed.
     std::expected<void, crypto_error> set_key(bytes_view key);
 
     /// prf(key, data). Precondition: keyed().
     /// Errors: bad_key_length if the PRF was never keyed; backend_failure if
-    /// OpenSSL fails.
+    /// OpenSSL fails (including refusing the key on the first call).
     /// Not thread-safe: a prf reuses one working context between calls, so
     /// one object must not be used from two threads at once (clone() it).
     std::expected<secret, crypto_error> compute(bytes_view data) const;
@@ -87,14 +93,19 @@ class prf {
                                                    std::span<std::uint8_t> out) const;
 
   private:
-    prf(prf_id id, std::size_t output_size, evp_mac_ctx_st* ctx)
-        : id_(id), output_size_(output_size), ctx_(ctx) {}
+    prf(prf_id id, std::size_t output_size) : id_(id), output_size_(output_size) {}
+
+    /// The keyed HMAC context, made from the template and key_ on first use.
+    /// Errors: backend_failure.
+    std::expected<evp_mac_ctx_st*, crypto_error> context() const;
 
     prf_id id_{};
     std::size_t output_size_ = 0;
-    // The keyed HMAC context. compute() re-initialises it in place (const
-    // members change the pointee, never the key): no new context per call.
-    evp_mac_ctx_st* ctx_ = nullptr;
+    secret key_;
+    // The keyed HMAC context, or null until the first compute(). compute()
+    // re-initialises it in place (const members change the pointee, never
+    // the key): no new context per call.
+    mutable evp_mac_ctx_st* ctx_ = nullptr;
     bool keyed_ = false;
 };
 

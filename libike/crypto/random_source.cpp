@@ -1,18 +1,44 @@
 #include "libike/crypto/random_source.hpp"
 
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
 namespace ike {
 
-void openssl_random::fill(std::span<std::uint8_t> out) {
-    if (out.empty()) return;
+namespace {
+
+void draw(std::span<std::uint8_t> out) {
     if (RAND_bytes(out.data(), static_cast<int>(out.size())) != 1) {
         std::fputs("ikev2d: RAND_bytes failed; refusing to continue without randomness\n", stderr);
         std::abort();
     }
+}
+
+}  // namespace
+
+openssl_random::~openssl_random() {
+    OPENSSL_cleanse(pool_.data(), pool_.size());
+}
+
+void openssl_random::fill(std::span<std::uint8_t> out) {
+    if (out.empty()) return;
+    // Requests larger than the pool (none in IKE) go straight to the DRBG.
+    if (out.size() > pool_size) {
+        draw(out);
+        return;
+    }
+    if (pool_size - used_ < out.size()) {
+        draw(pool_);
+        used_ = 0;
+    }
+    const auto taken = std::span(pool_).subspan(used_, out.size());
+    std::ranges::copy(taken, out.begin());
+    OPENSSL_cleanse(taken.data(), taken.size());
+    used_ += out.size();
 }
 
 void deterministic_random::fill(std::span<std::uint8_t> out) {

@@ -67,17 +67,14 @@ sk_aead::sk_aead(cipher_ptr cipher, secret key, bytes_view salt)
     std::copy_n(salt.begin(), salt_size, salt_.begin());
 }
 
-// Per message only the nonce is set later. The default 12-byte nonce length
-// is what salt | IV needs.
-EVP_CIPHER_CTX* sk_aead::context(bool encrypt) const {
-    ctx_ptr& slot = encrypt ? enc_ : dec_;
-    if (slot) return slot.get();
+// The nonce is set by the caller. The default 12-byte nonce length is what
+// salt | IV needs.
+sk_aead::ctx_ptr sk_aead::context(bool encrypt) const {
     ctx_ptr ctx(EVP_CIPHER_CTX_new());
     if (!ctx || EVP_CipherInit_ex2(ctx.get(), cipher_.get(), key_.data(), nullptr, encrypt ? 1 : 0,
                                    nullptr) != 1)
         return nullptr;
-    slot = std::move(ctx);
-    return slot.get();
+    return ctx;
 }
 
 sk_aead::~sk_aead() {
@@ -118,7 +115,8 @@ std::array<std::uint8_t, 12> sk_aead::nonce_for(bytes_view iv) const {
 std::expected<void, crypto_error> sk_aead::encrypt(bytes_view iv, bytes_view aad,
                                                    std::span<const bytes_view> pieces,
                                                    std::span<std::uint8_t> out) const {
-    EVP_CIPHER_CTX* ctx = context(true);
+    const ctx_ptr owned = context(true);
+    EVP_CIPHER_CTX* ctx = owned.get();
     auto nonce = nonce_for(iv);
     int n = 0;
     if (!ctx || EVP_CipherInit_ex2(ctx, nullptr, nullptr, nonce.data(), 1, nullptr) != 1 ||
@@ -149,7 +147,8 @@ std::expected<void, crypto_error> sk_aead::encrypt(bytes_view iv, bytes_view aad
 std::expected<void, crypto_error> sk_aead::decrypt(bytes_view iv, bytes_view aad,
                                                    bytes_view ciphertext, bytes_view tag,
                                                    std::span<std::uint8_t> out) const {
-    EVP_CIPHER_CTX* ctx = context(false);
+    const ctx_ptr owned = context(false);
+    EVP_CIPHER_CTX* ctx = owned.get();
     auto nonce = nonce_for(iv);
     // A copy because OSSL_PARAM wants a mutable pointer even for input.
     std::array<std::uint8_t, tag_size> expected_tag{};

@@ -105,10 +105,13 @@ class sk_aead final : public sk_cipher {
 
     sk_aead(cipher_ptr cipher, secret key, bytes_view salt);
 
-    /// The context of one direction, made and keyed on first use: an IKE SA
-    /// seals with one sk_aead and opens with the other, so each needs only
-    /// one of the two (an AES-GCM context is ~1.15 KB; issue 7: memory per IKE_SA).
-    evp_cipher_ctx_st* context(bool encrypt) const;
+    /// A context keyed for one message, freed (and wiped) after it. An
+    /// AES-GCM context is ~1.15 KB of key schedule and GHASH table, and an
+    /// established IKE_SA sends or receives a message every few minutes at
+    /// most: keeping the 16-32 byte key instead is most of an idle IKE_SA's
+    /// memory (issue 7), and keying costs about a microsecond per message.
+    /// Null if OpenSSL fails.
+    ctx_ptr context(bool encrypt) const;
 
     std::array<std::uint8_t, 12> nonce_for(bytes_view iv) const;
     std::expected<void, crypto_error> encrypt(bytes_view iv, bytes_view aad,
@@ -118,10 +121,8 @@ class sk_aead final : public sk_cipher {
                                               bytes_view tag, std::span<std::uint8_t> out) const;
     std::expected<std::uint64_t, crypto_error> next_iv(random_source& rng);
 
-    cipher_ptr cipher_;    // fetched once; the contexts refer to it
-    secret key_;           // keys each context when it is first needed
-    mutable ctx_ptr enc_;  // keyed once for encryption; only the nonce changes per message
-    mutable ctx_ptr dec_;  // keyed once for decryption
+    cipher_ptr cipher_;  // fetched once; each message's context refers to it
+    secret key_;         // keys each message's context
     std::array<std::uint8_t, salt_size> salt_{};
     bool iv_started_ = false;
     std::uint64_t next_iv_ = 0;

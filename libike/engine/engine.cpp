@@ -132,11 +132,13 @@ class engine::impl final : public ike_sa_registry {
         auto it = sas_.find(spi);
         if (it == sas_.end()) return;
         ike_sa& sa = *it->second;
-        if (sa.state() != ike_sa_state::connecting)
+        if (sa.state() != ike_sa_state::connecting) {
             if (auto h = half_open_by_spi_.find(spi); h != half_open_by_spi_.end()) {
                 half_open_.erase(h->second);
                 half_open_by_spi_.erase(h);
             }
+            sa.drop_authentication_inputs();
+        }
         deadlines_.set(sa, deadline_of(sa));
         peers_.update(sa);
         by_connection_.update(sa);

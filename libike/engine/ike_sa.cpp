@@ -69,6 +69,18 @@ std::string_view event_name(ike_sa_event e) {
 ike_sa::ike_sa(ike_sa_id sa_id, bool is_initiator, std::shared_ptr<const ike_sa_config> cfg)
     : id(sa_id), initiator(is_initiator), config(std::move(cfg)), tasks(*this) {}
 
+void ike_sa::drop_authentication_inputs() {
+    // Assigning empty containers frees the buffers; clear() would keep them.
+    ni = bytes{};
+    nr = bytes{};
+    init_request = bytes{};
+    init_response = bytes{};
+    if (keys) {
+        keys->sk_pi = secret{};  // a secret wipes the bytes it lets go of
+        keys->sk_pr = secret{};
+    }
+}
+
 std::expected<void, std::string> ike_sa::transition(ike_sa_event ev) {
     auto illegal = [&] {
         return std::unexpected(std::string("IKE_SA event ") + std::string(event_name(ev)) +

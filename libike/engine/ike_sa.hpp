@@ -179,6 +179,14 @@ class ike_sa {
     bytes init_request, init_response;  ///< raw IKE_SA_INIT messages (signed octets, §2.15)
     std::optional<ike_keymat> keys;
     std::optional<id_payload> peer_id;
+    /// Frees ni, nr, init_request, init_response and SK_pi/SK_pr once the
+    /// IKE_SA is no longer connecting: they only feed the AUTH payloads
+    /// (§2.15, any method, EAP included) and the first CHILD_SA's KEYMAT
+    /// (§2.17), all inside IKE_AUTH, and later exchanges bring their own
+    /// nonces. The engine calls it after the call in which the SA left
+    /// `connecting` (settle), so every task of that IKE_AUTH exchange has
+    /// run. ~600 bytes per IKE_SA (issue 7).
+    void drop_authentication_inputs();
 
     // --- lifecycle
     ike_sa_state state() const { return state_; }

@@ -100,7 +100,9 @@ class task_manager {
     void create_passive_tasks(const message& m, const std::vector<payload>& inner);
 
     ike_sa& sa_;
-    std::deque<std::unique_ptr<task>> queued_;
+    // A vector, not a deque: libstdc++'s empty deque allocates ~600 bytes,
+    // per IKE_SA, that an idle IKE_SA never uses (issue 7).
+    std::vector<std::unique_ptr<task>> queued_;
     std::vector<std::unique_ptr<task>> active_;
     exchange_type active_exchange_{};
     std::vector<std::unique_ptr<task>> passive_;

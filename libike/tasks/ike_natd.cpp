@@ -2,10 +2,25 @@
 
 #include <openssl/evp.h>
 
+#include <memory>
+
 #include "libike/codec/byte_writer.hpp"
 #include "libike/engine/ike_sa.hpp"
 
 namespace ike {
+
+namespace {
+
+// SHA-1, fetched once per process: EVP_sha1() fetches it by name again in
+// every EVP_Digest call, and a responder hashes four times per IKE_SA
+// (issue 7). Immutable once fetched, so threads may share it; freed at exit.
+const EVP_MD* sha1() {
+    static const std::unique_ptr<EVP_MD, decltype(&EVP_MD_free)> md(
+        EVP_MD_fetch(nullptr, "SHA1", nullptr), &EVP_MD_free);
+    return md.get();
+}
+
+}  // namespace
 
 nat_detection_hash nat_hash(std::uint64_t spi_i, std::uint64_t spi_r, const socket_address& a) {
     byte_writer w;
@@ -15,7 +30,7 @@ nat_detection_hash nat_hash(std::uint64_t spi_i, std::uint64_t spi_r, const sock
     w.u16(a.port);
     nat_detection_hash h{};
     unsigned int len = 0;
-    EVP_Digest(w.data().data(), w.data().size(), h.data(), &len, EVP_sha1(), nullptr);
+    EVP_Digest(w.data().data(), w.data().size(), h.data(), &len, sha1(), nullptr);
     return h;
 }
 

@@ -236,6 +236,26 @@ TEST(prf, clone_keeps_the_key_and_is_independent) {
               "faea9ea9076ede7f4af152e8b2fa9cb6");
 }
 
+// The keyed OpenSSL context is made at the first compute(); a clone made
+// after that copies the context, one made before it copies the key. Either
+// way the copy keeps the old key when the original is re-keyed.
+TEST(prf, clone_after_compute_keeps_the_key_and_is_independent) {
+    auto p = ike::prf::create(prf_id::hmac_sha2_256, repeat(0x0b, 20));
+    ASSERT_TRUE(p.has_value());
+    ASSERT_TRUE(p->compute(text("warm")).has_value());
+    auto copy = p->clone();
+    ASSERT_TRUE(copy.has_value());
+    ASSERT_TRUE(p->set_key(text("Jefe")).has_value());
+    auto old_key = copy->compute(text("Hi There"));
+    auto new_key = p->compute(text("what do ya want for nothing?"));
+    ASSERT_TRUE(old_key.has_value());
+    ASSERT_TRUE(new_key.has_value());
+    EXPECT_EQ(ike::to_hex(old_key->view()),
+              "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+    EXPECT_EQ(ike::to_hex(new_key->view()),
+              "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
 TEST(prf, moved_from_prf_is_unkeyed_and_moved_to_works) {
     auto p = ike::prf::create(prf_id::hmac_sha1, repeat(0x0b, 20));
     ASSERT_TRUE(p.has_value());
