@@ -323,3 +323,29 @@ lab_ping_losses() {
 lab_xfrm_errors() {
   ip netns exec "$1" awk '$2 != 0 { printf "%s=%s ", $1, $2 }' /proc/net/xfrm_stat
 }
+
+# lab_roadwarrior_topology N: N road warriors and a gateway on one WAN (a
+# bridge in namespace wan), the gateway's LAN behind it:
+#   rwK    eth0 192.0.2.(10+K)/24 (K = 1..N)
+#   gw-a   eth0 192.0.2.1/24 (WAN), eth1 10.1.0.1/24 (LAN)   forwarding on
+#   lan-a  eth0 10.1.0.10/24                                 default via gw-a
+# Nobody has a route to the LAN or to virtual IPs: the tests add what the
+# road warriors' tunnels need.
+lab_roadwarrior_topology() {
+  local k
+  lab_run modprobe bridge
+  lab_ns wan gw-a lan-a
+  lab_router gw-a
+  lab_run ip -n wan -batch - <<<$'link add br0 type bridge\nlink set br0 up'
+  lab_link lan-a eth0 10.1.0.10/24 gw-a eth1 10.1.0.1/24
+  lab_route lan-a default 10.1.0.1
+  lab_run ip link add eth0 netns gw-a type veth peer name p-gw-a netns wan
+  lab_addrs gw-a eth0 192.0.2.1/24
+  lab_run ip -n wan link set p-gw-a master br0 up
+  for ((k = 1; k <= $1; k++)); do
+    lab_ns "rw$k"
+    lab_run ip link add eth0 netns "rw$k" type veth peer name "p-rw$k" netns wan
+    lab_addrs "rw$k" eth0 "192.0.2.$((10 + k))/24"
+    lab_run ip -n wan link set "p-rw$k" master br0 up
+  done
+}
