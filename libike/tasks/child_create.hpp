@@ -117,7 +117,7 @@ class child_create final : public task {
     std::optional<secret> g_ir_;
     unsigned retries_ = 0;
     // Responder.
-    bool requested_ = false;  ///< the request asked for a CHILD_SA
+    bool requested_ = false;   ///< the request asked for a CHILD_SA
     bool no_address_ = false;  ///< IKE_AUTH: the peer got no virtual IP (ike_config)
     std::optional<notify_type> failure_;
     bytes failure_data_;

@@ -82,7 +82,7 @@ struct conn_spec {
     fragmentation_policy fragmentation = fragmentation_policy::yes;
     duration ike_rekey_time = std::chrono::hours(4);  ///< the IKE_SA's rekey_time
     duration ike_rand_time = std::chrono::minutes(24);
-    duration reauth_time{0};  ///< the IKE_SA's reauth_time (0: none)
+    duration reauth_time{0};           ///< the IKE_SA's reauth_time (0: none)
     std::vector<std::string> vips{};   ///< initiator: virtual IPs to ask for
     std::vector<std::string> pools{};  ///< responder: pool names
 };
