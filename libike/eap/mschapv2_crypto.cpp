@@ -131,6 +131,8 @@ bool des_encrypt(const std::uint8_t* key7, bytes_view block8, std::uint8_t* out8
     return ok;
 }
 
+}  // namespace
+
 std::string upper_hex(bytes_view data) {
     static constexpr char digits[] = "0123456789ABCDEF";
     std::string out;
@@ -140,8 +142,6 @@ std::string upper_hex(bytes_view data) {
     }
     return out;
 }
-
-}  // namespace
 
 std::expected<secret, eap_error> nt_password_hash(const secret& password_utf8) {
     if (auto loaded = load_legacy_provider(); !loaded) return std::unexpected(loaded.error());

@@ -70,4 +70,7 @@ secret asymmetric_start_key(const secret& master_key, bool is_send, bool is_serv
 /// Errors: backend_unavailable.
 std::expected<secret, eap_error> msk(const secret& password_hash, const nt_response& response);
 
+/// Upper-case hex, as MS-CHAPv2 writes challenges and the "S=" response.
+std::string upper_hex(bytes_view data);
+
 }  // namespace ike::mschapv2

@@ -14,16 +14,6 @@ using namespace mschapv2;
 // The name we send in the Challenge; peers show it at most.
 constexpr std::string_view server_name = "ikev2d";
 
-std::string upper_hex(bytes_view data) {
-    static constexpr char digits[] = "0123456789ABCDEF";
-    std::string out;
-    for (std::uint8_t b : data) {
-        out += digits[b >> 4];
-        out += digits[b & 0xF];
-    }
-    return out;
-}
-
 }  // namespace
 
 mschapv2_server::mschapv2_server(const eap_user_store& users, random_source& random,
