@@ -116,9 +116,8 @@ std::expected<ike::auth_kind, std::string> auth_kind_of(config::auth_class a) {
 
 std::shared_ptr<const ike::local_certificate> local_certificate_of(const config::auth_config& a) {
     if (a.certs.empty() || !a.key) return nullptr;
-    auto out = std::make_shared<ike::local_certificate>(
+    return std::make_shared<const ike::local_certificate>(
         ike::local_certificate{a.certs.front(), {a.certs.begin() + 1, a.certs.end()}, a.key});
-    return out;
 }
 
 // The CAs of the named authorities (all when none is named) in one store.

@@ -11,13 +11,13 @@
 #include <memory>
 #include <vector>
 
-#include "libike/crypto/ke_openssl.hpp"
+#include "libike/crypto/openssl_handle.hpp"
 
 namespace ike {
 
 namespace {
 
-using name_ptr = std::unique_ptr<X509_NAME, ke_detail::openssl_deleter<X509_NAME_free>>;
+using name_ptr = std::unique_ptr<X509_NAME, openssl_deleter<X509_NAME_free>>;
 
 std::string_view trim(std::string_view s) {
     while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
