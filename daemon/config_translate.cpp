@@ -109,9 +109,35 @@ std::expected<ike::auth_kind, std::string> auth_kind_of(config::auth_class a) {
             return ike::auth_kind::psk;
         case config::auth_class::pubkey:
             return ike::auth_kind::pubkey;
-        default:
-            return fail("EAP authentication is not supported yet");
+        case config::auth_class::eap_mschapv2:
+            return ike::auth_kind::eap;
+        case config::auth_class::eap_tls:
+            break;
     }
+    return fail("EAP-TLS is not supported yet");
+}
+
+// The gateway's side: which method, and whose EAP identity.
+ike::eap_responder_config remote_eap_of(const config::auth_config& remote) {
+    ike::eap_responder_config out;
+    out.methods = {ike::eap_type::mschapv2};
+    out.ask_identity = remote.eap_id == "%any";
+    if (!out.ask_identity) out.identity = remote.eap_id;
+    return out;
+}
+
+// The client's side: our user name and its password from `secrets`.
+std::expected<void, std::string> add_local_eap(const config::auth_config& local,
+                                               std::span<const config::eap_secret> secrets,
+                                               ike::ike_sa_config& out) {
+    const std::string& name = local.eap_id.empty() ? local.id.text : local.eap_id;
+    for (const auto& s : secrets) {
+        if (std::ranges::find(s.ids, name) == s.ids.end()) continue;
+        out.local_eap_identity = local.eap_id;
+        out.local_eap_password = std::make_shared<const ike::secret>(s.password);
+        return {};
+    }
+    return fail("local: no eap secret for our EAP user '" + name + "'");
 }
 
 std::shared_ptr<const ike::local_certificate> local_certificate_of(const config::auth_config& a) {
@@ -122,7 +148,7 @@ std::shared_ptr<const ike::local_certificate> local_certificate_of(const config:
 
 // The CAs of the named authorities (all when none is named) in one store.
 std::expected<std::shared_ptr<const ike::trust_anchors>, std::string> trust_of(
-    const config::auth_config& remote, const std::vector<config::authority_config>& authorities) {
+    const config::auth_config& remote, std::span<const config::authority_config> authorities) {
     std::vector<ike::certificate> cas;
     std::vector<ike::revocation_list> crls;
     for (const auto& a : authorities) {
@@ -155,7 +181,7 @@ ike::send_cert_policy send_cert_of(config::send_cert_mode m) {
 
 // auth kinds, our certificate and the CAs for the peer's.
 std::expected<void, std::string> add_auth(const config::connection_config& conn,
-                                          const std::vector<config::authority_config>& authorities,
+                                          const config::credentials& creds,
                                           ike::ike_sa_config& out) {
     auto local = auth_kind_of(conn.local.auth);
     if (!local) return fail("local.auth: " + local.error());
@@ -168,10 +194,14 @@ std::expected<void, std::string> add_auth(const config::connection_config& conn,
         out.rsa_pss = conn.local.rsa_pss;
     }
     if (out.remote_auth == ike::auth_kind::pubkey) {
-        auto trust = trust_of(conn.remote, authorities);
+        auto trust = trust_of(conn.remote, creds.authorities);
         if (!trust) return fail("remote: " + trust.error());
         out.trust = std::move(*trust);
         out.remote_eku = conn.remote.eku;
+    }
+    if (out.remote_auth == ike::auth_kind::eap) out.remote_eap = remote_eap_of(conn.remote);
+    if (out.local_auth == ike::auth_kind::eap) {
+        if (auto ok = add_local_eap(conn.local, creds.eap_secrets, out); !ok) return ok;
     }
     out.send_cert = send_cert_of(conn.send_cert);
     out.send_certreq = conn.send_certreq;
@@ -244,10 +274,9 @@ std::expected<ike::child_sa_config, std::string> translate_child(
 }
 
 std::expected<ike::ike_sa_config, std::string> translate_connection(
-    const config::connection_config& conn,
-    const std::vector<config::authority_config>& authorities) {
+    const config::connection_config& conn, const config::credentials& creds) {
     ike::ike_sa_config out;
-    if (auto ok = add_auth(conn, authorities, out); !ok) return std::unexpected(ok.error());
+    if (auto ok = add_auth(conn, creds, out); !ok) return std::unexpected(ok.error());
     out.name = conn.name;
     auto local = translate_addrs(conn.local_addrs, false);
     if (!local) return fail("local_addrs: " + local.error());
@@ -274,7 +303,7 @@ std::expected<ike::ike_sa_config, std::string> translate_connection(
 translation translate(const config::config& cfg) {
     translation out;
     for (const auto& conn : cfg.connections) {
-        auto c = translate_connection(conn, cfg.authorities);
+        auto c = translate_connection(conn, config::credentials_of(cfg));
         if (c) {
             // An IKE_SA we initiate sends from our IKE socket's port.
             c->local_port = cfg.daemon.ike_port;
@@ -284,6 +313,14 @@ translation translate(const config::config& cfg) {
         }
     }
     return out;
+}
+
+ike::eap_user_store eap_users_of(std::span<const config::eap_secret> secrets) {
+    ike::eap_user_store users;
+    for (const auto& s : secrets) {
+        for (const auto& id : s.ids) users.add(id, s.password);
+    }
+    return users;
 }
 
 const ike::secret* config_psk_store::find(const ike::identity& local,

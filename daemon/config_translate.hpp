@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "daemon/config/config.hpp"
+#include "libike/eap/eap_user_store.hpp"
 #include "libike/engine/sa_config.hpp"
 
 namespace ikev2d {
@@ -44,15 +45,19 @@ std::expected<ike::child_sa_config, std::string> translate_child(const config::c
 /// names in remote_addrs are resolved now (getaddrinfo, both families).
 /// With auth: pubkey, our certificate and key come from the connection and
 /// the CAs from `authorities` (those named by remote cacerts, else all).
-/// Errors: as translate_child and translate_identity; EAP auth; an address
+/// With local auth eap-mschapv2, our password comes from the eap secrets.
+/// Errors: as translate_child and translate_identity; EAP-TLS; an address
 /// prefix (engine matches exact addresses only); a DNS name that does not
 /// resolve; a trust store OpenSSL cannot build.
 std::expected<ike::ike_sa_config, std::string> translate_connection(
-    const config::connection_config& conn,
-    const std::vector<config::authority_config>& authorities = {});
+    const config::connection_config& conn, const config::credentials& creds = {});
 
 /// Every connection of `cfg`; those that fail are listed in `errors`.
 translation translate(const config::config& cfg);
+
+/// The eap entries of `secrets` as the local EAP backend's users: every id
+/// of an entry gets its password (a later entry wins).
+ike::eap_user_store eap_users_of(std::span<const config::eap_secret> secrets);
 
 /// The configured secrets as the engine's psk_store, chosen as charon does
 /// (config::find_shared_secret: both identities match best, then one).

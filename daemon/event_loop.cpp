@@ -24,8 +24,10 @@ spdlog::logger& log(subsystem s) {
     return logging::get(s);
 }
 
-ike::engine_settings settings_for(const config::config& cfg) {
+ike::engine_settings settings_for(const config::config& cfg,
+                                  std::shared_ptr<ike::eap_backend> eap) {
     ike::engine_settings s;
+    s.eap_backend = std::move(eap);
     s.natt_port = cfg.daemon.natt_port;
     s.fragment_size = cfg.daemon.fragment_size;
     s.retransmit_timeout = cfg.daemon.retransmit_timeout;
@@ -80,7 +82,9 @@ event_loop::event_loop(asio::io_context& io, config::config cfg, loop_options op
       kernel_(std::move(kernel)),
       adapter_(*kernel_, ownership_for(cfg_.daemon)),
       psks_(cfg_.secrets),
-      engine_(std::make_unique<ike::engine>(settings_for(cfg_), rng_, psks_)),
+      eap_users_(eap_users_of(cfg_.eap_secrets)),
+      eap_backend_(std::make_shared<ike::local_backend>(eap_users_)),
+      engine_(std::make_unique<ike::engine>(settings_for(cfg_, eap_backend_), rng_, psks_)),
       events_(std::move(events)),
       timer_(io),
       keepalive_timer_(io),
@@ -176,7 +180,7 @@ void event_loop::load_connections() {
 void event_loop::install_traps(const std::vector<std::string>& names) {
     for (const auto& conn : cfg_.connections) {
         if (std::ranges::find(names, conn.name) == names.end()) continue;
-        auto translated = translate_connection(conn, cfg_.authorities);
+        auto translated = translate_connection(conn, config::credentials_of(cfg_));
         if (!translated) continue;
         for (std::size_t i = 0; i < conn.children.size(); ++i) {
             if (conn.children[i].start_action != config::child_action::trap) continue;
@@ -636,6 +640,7 @@ void event_loop::apply_reload(config::config next, const reload_plan& plan) {
     const bool keepalive_changed = next.daemon.nat_keepalive != cfg_.daemon.nat_keepalive;
     logging::apply_levels(next.daemon.log);
     psks_.replace(next.secrets);
+    eap_users_ = eap_users_of(next.eap_secrets);
     cfg_ = std::move(next);
     if (keepalive_changed) arm_keepalive();
     load_connections();

@@ -31,6 +31,7 @@
 #include "daemon/kernel_adapter.hpp"
 #include "daemon/reload_plan.hpp"
 #include "daemon/signals.hpp"
+#include "libike/eap/local_backend.hpp"
 #include "daemon/udp_socket.hpp"
 #include "libike/crypto/random_source.hpp"
 #include "libike/engine/engine.hpp"
@@ -140,6 +141,10 @@ class event_loop {
     std::unique_ptr<xfrm::kernel_backend> kernel_;
     kernel_adapter adapter_;
     config_psk_store psks_;
+    /// EAP users from `secrets` (eap entries); replaced in place on reload,
+    /// so sessions in progress keep a valid store.
+    ike::eap_user_store eap_users_;
+    std::shared_ptr<ike::local_backend> eap_backend_;
     ike::openssl_random rng_;
     std::unique_ptr<ike::engine> engine_;
     std::vector<std::unique_ptr<udp_socket>> sockets_;

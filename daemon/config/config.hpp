@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -75,6 +76,20 @@ struct shared_secret {
     std::vector<identity> ids;  ///< empty: applies to every identity
     ike::secret psk;
     std::string origin;  ///< "file:line" of the entry, for logs (never the key)
+    std::size_t position = 0;  ///< index among all `secrets` entries
+};
+
+/// An entry of `secrets` with `eap` (or `eap_file`) instead of `psk`: the
+/// password of EAP users (EAP-MSCHAPv2), as swanctl's eap secrets. The
+/// gateway checks road warriors against these; as a client, the daemon
+/// answers with the one for its own EAP identity.
+struct eap_secret {
+    /// The EAP identities (user names), exactly as the peer sends them;
+    /// never empty.
+    std::vector<std::string> ids;
+    ike::secret password;  ///< the same forms as psk: text, 0x hex, 0s base64
+    std::string origin;    ///< "file:line", for logs (never the password)
+    std::size_t position = 0;  ///< index among all `secrets` entries
 };
 
 // ---- authorities ------------------------------------------------------------
@@ -89,8 +104,9 @@ struct authority_config {
 
 // ---- connections ----------------------------------------------------------
 
-/// local.auth / remote.auth. psk and pubkey work; the EAP methods are
-/// recognised so the loader can say "not supported yet".
+/// local.auth / remote.auth. EAP-MSCHAPv2 is for the gateway's remote side
+/// (and a client's local side); eap-tls is recognised so the loader can say
+/// "not supported yet".
 enum class auth_class : std::uint8_t { psk, pubkey, eap_mschapv2, eap_tls };
 
 struct auth_config {
@@ -100,6 +116,11 @@ struct auth_config {
     /// then uses the IKE address). Default for remote: %any.
     identity id = identity::make_any();
     bool id_configured = false;  ///< false when `id` is the default above
+    /// `eap_id` (EAP auth only). remote: the EAP identity the client must
+    /// prove; "%any" makes the gateway ask for it with EAP-Identity; empty:
+    /// the client's IKE identity (IDi) is used. local: our EAP user name;
+    /// empty: our IKE identity.
+    std::string eap_id;
     // local, auth: pubkey
     /// `certs`: PEM files; the first certificate is ours, every further one
     /// an intermediate sent after it.
@@ -206,16 +227,27 @@ struct pool_definition {
     std::vector<std::string> dns_domains;  ///< `dns_domains`: INTERNAL_DNS_DOMAIN (RFC 8598)
 };
 
+/// What a connection's translation reads besides the connection itself.
+struct credentials {
+    std::span<const authority_config> authorities;
+    std::span<const eap_secret> eap_secrets;
+};
+
 /// A loaded configuration. `warnings` are problems that did not stop the
 /// load (weak keys, masked host bits, ...): log them at start-up.
 struct config {
     daemon_config daemon;
     std::vector<shared_secret> secrets;          ///< in file order
+    std::vector<eap_secret> eap_secrets;         ///< in file order
     std::vector<authority_config> authorities;   ///< in file order
     std::vector<connection_config> connections;  ///< in file order
     std::vector<pool_definition> pools;          ///< in file order
     config_errors warnings;
     std::filesystem::path source;  ///< the file loaded, or the display name
 };
+
+inline credentials credentials_of(const config& cfg) {
+    return {cfg.authorities, cfg.eap_secrets};
+}
 
 }  // namespace ikev2d::config

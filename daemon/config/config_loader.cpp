@@ -26,7 +26,7 @@ constexpr std::string_view daemon_keys[] = {
     "reqid_range",     "nat_keepalive",   "fragment_size",  "retransmit_timeout",
     "retransmit_base", "retransmit_tries"};
 constexpr std::string_view port_keys[] = {"ike", "natt"};
-constexpr std::string_view secret_keys[] = {"ids", "psk", "psk_file"};
+constexpr std::string_view secret_keys[] = {"ids", "psk", "psk_file", "eap", "eap_file"};
 // charon's logging subsystems, plus "default".
 constexpr std::string_view log_keys[] = {"default", "dmn", "mgr", "ike", "chd", "job", "cfg",
                                          "knl",     "net", "asn", "enc", "lib", "esp", "tls"};
@@ -212,8 +212,9 @@ std::optional<ike::secret> load_inline_psk(diagnostics& diag, const scalar& s,
     return key;
 }
 
+// `check_strength`: PSKs only; an EAP password is the user's choice.
 std::optional<ike::secret> load_psk_file(diagnostics& diag, const scalar& s,
-                                         const load_context& ctx) {
+                                         const load_context& ctx, bool check_strength) {
     std::filesystem::path path = s.value;
     if (path.is_relative() && !ctx.base_dir.empty()) path = ctx.base_dir / path;
     auto content = read_psk_file(path);
@@ -228,7 +229,7 @@ std::optional<ike::secret> load_psk_file(diagnostics& diag, const scalar& s,
                           ": " + key.error().message);
         return std::nullopt;
     }
-    warn_if_weak(diag, s, text, *key);
+    if (check_strength) warn_if_weak(diag, s, text, *key);
     if (is_group_or_world_accessible(path)) {
         diag.warning(s, "'" + path.string() + "' is accessible by group or others; chmod 600 it");
     }
@@ -245,9 +246,51 @@ std::vector<identity> load_ids(const schema_map& m) {
     return ids;
 }
 
-std::optional<shared_secret> load_secret(diagnostics& diag, const located_node& node,
-                                         const load_context& ctx) {
-    schema_map m(diag, node, secret_keys);
+// An EAP password: the same forms as a PSK (text, 0x, 0s), but no
+// strength rule (users choose them) and the file warnings still apply.
+std::optional<ike::secret> load_eap_password(diagnostics& diag, const schema_map& m,
+                                             const load_context& ctx) {
+    auto inline_value = m.get_scalar("eap");
+    auto file = m.get_scalar("eap_file");
+    if (inline_value && file) {
+        diag.error(*file, "give either eap or eap_file, not both");
+        return std::nullopt;
+    }
+    if (file) return load_psk_file(diag, *file, ctx, false);
+    auto key = parse_value(diag, *inline_value, decode_psk);
+    if (key && ctx.file_exposed) {
+        diag.warning(*inline_value,
+                     "the config file holds an EAP password and is readable by group or "
+                     "others; chmod 600 it, or move the password to an eap_file");
+    }
+    return key;
+}
+
+std::optional<eap_secret> load_eap_secret(diagnostics& diag, const schema_map& m,
+                                          const located_node& node, const load_context& ctx) {
+    eap_secret out;
+    out.origin = diag.file() + ":" + std::to_string(node.line);
+    if (auto items = m.get_list("ids")) {
+        for (const scalar& item : *items) out.ids.push_back(item.value);
+    }
+    if (out.ids.empty()) {
+        m.error_missing("an eap secret needs 'ids': the EAP user names it is the password of");
+        return std::nullopt;
+    }
+    for (std::string_view k : {"psk", "psk_file"}) {
+        if (auto s = m.get_scalar(k)) {
+            diag.error(*s, "give either a psk or an eap password in one entry, not both");
+            return std::nullopt;
+        }
+    }
+    auto password = load_eap_password(diag, m, ctx);
+    if (!password) return std::nullopt;
+    out.password = std::move(*password);
+    return out;
+}
+
+std::optional<shared_secret> load_psk_secret(diagnostics& diag, const schema_map& m,
+                                             const located_node& node, const load_context& ctx) {
     shared_secret out;
     out.origin = diag.file() + ":" + std::to_string(node.line);
     out.ids = load_ids(m);
@@ -259,24 +302,32 @@ std::optional<shared_secret> load_secret(diagnostics& diag, const located_node& 
     } else if (psk) {
         key = load_inline_psk(diag, *psk, ctx);
     } else if (file) {
-        key = load_psk_file(diag, *file, ctx);
+        key = load_psk_file(diag, *file, ctx, true);
     } else if (m.valid()) {
-        m.error_missing("missing 'psk' or 'psk_file'");
+        m.error_missing("missing 'psk' or 'psk_file' (or 'eap' for an EAP user's password)");
     }
     if (!key) return std::nullopt;
     out.psk = std::move(*key);
     return out;
 }
 
-std::vector<shared_secret> load_secrets(diagnostics& diag, const located_node& node,
-                                        const load_context& ctx) {
-    std::vector<shared_secret> out;
+void load_secrets(diagnostics& diag, const located_node& node, const load_context& ctx,
+                  config& cfg) {
     auto items = read_sequence(diag, node);
-    if (!items) return out;
-    for (const auto& item : *items) {
-        if (auto s = load_secret(diag, item, ctx)) out.push_back(std::move(*s));
+    if (!items) return;
+    for (std::size_t i = 0; i < items->size(); ++i) {
+        const auto& item = (*items)[i];
+        schema_map m(diag, item, secret_keys);
+        if (m.find("eap") || m.find("eap_file")) {
+            if (auto s = load_eap_secret(diag, m, item, ctx)) {
+                s->position = i;
+                cfg.eap_secrets.push_back(std::move(*s));
+            }
+        } else if (auto s = load_psk_secret(diag, m, item, ctx)) {
+            s->position = i;
+            cfg.secrets.push_back(std::move(*s));
+        }
     }
-    return out;
 }
 
 // ---- the whole file --------------------------------------------------------
@@ -286,7 +337,7 @@ config load_root(diagnostics& diag, const YAML::Node& root, const load_context& 
     schema_map top(diag, root_node(root), top_keys);
     located_node empty{YAML::Node(), "daemon", 0, 0};
     cfg.daemon = load_daemon(diag, top.find("daemon").value_or(empty));
-    if (auto secrets = top.find("secrets")) cfg.secrets = load_secrets(diag, *secrets, ctx);
+    if (auto secrets = top.find("secrets")) load_secrets(diag, *secrets, ctx, cfg);
     if (auto cas = top.find("authorities"))
         cfg.authorities = load_authorities(diag, *cas, ctx.base_dir);
     if (auto conns = top.find("connections"))

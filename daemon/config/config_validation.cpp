@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "daemon/config/secret_match.hpp"
+#include "libike/eap/legacy_provider.hpp"
 
 namespace ikev2d::config {
 
@@ -57,6 +58,81 @@ void check_authorities(diagnostics& diag, const config& cfg, const connection_co
     }
 }
 
+bool is_eap(auth_class a) {
+    return a == auth_class::eap_mschapv2 || a == auth_class::eap_tls;
+}
+
+bool has_eap_user(const config& cfg, std::string_view name) {
+    return std::ranges::any_of(cfg.eap_secrets, [&](const eap_secret& s) {
+        return std::ranges::find(s.ids, name) != s.ids.end();
+    });
+}
+
+// The gateway side: users to check, and a way to prove itself first
+// (RFC 7296 §2.16: EAP only authenticates the client).
+void check_remote_eap(diagnostics& diag, const config& cfg, const connection_config& c) {
+    if (!is_eap(c.remote.auth)) return;
+    const std::string path = "connections." + c.name;
+    if (is_eap(c.local.auth)) {
+        report(diag, path + ".local.auth",
+               "with remote auth " + std::string(c.remote.auth == auth_class::eap_tls
+                                                     ? "eap-tls"
+                                                     : "eap-mschapv2") +
+                   " the gateway proves itself with pubkey (a certificate) or psk, not EAP",
+               true);
+    }
+    if (c.remote.auth != auth_class::eap_mschapv2) return;
+    if (cfg.eap_secrets.empty()) {
+        report(diag, path + ".remote.auth",
+               "auth eap-mschapv2 checks users' passwords, but 'secrets' has no EAP user; add "
+               "an entry with ids: [USER] and eap: PASSWORD",
+               true);
+    } else if (!c.remote.eap_id.empty() && c.remote.eap_id != "%any" &&
+               !has_eap_user(cfg, c.remote.eap_id)) {
+        report(diag, path + ".remote.eap_id",
+               "no eap secret in 'secrets' is for '" + c.remote.eap_id + "'", true);
+    }
+}
+
+// The client side: our own password.
+void check_local_eap(diagnostics& diag, const config& cfg, const connection_config& c) {
+    if (c.local.auth != auth_class::eap_mschapv2) return;
+    const std::string path = "connections." + c.name + ".local";
+    const std::string& name = c.local.eap_id.empty() ? c.local.id.text : c.local.eap_id;
+    if (c.local.eap_id.empty() && c.local.id.any) {
+        report(diag, path + ".auth", "auth eap-mschapv2 needs a user name: set eap_id (or id)",
+               true);
+    } else if (!has_eap_user(cfg, name)) {
+        report(diag, path + (c.local.eap_id.empty() ? ".id" : ".eap_id"),
+               "no eap secret in 'secrets' is for our EAP user '" + name +
+                   "'; add an entry with ids: [" + name + "] and eap: PASSWORD",
+               true);
+    }
+}
+
+// MS-CHAPv2 needs MD4 and DES from OpenSSL's legacy provider: say so at load
+// rather than when the first road warrior fails.
+void check_legacy_provider(diagnostics& diag, const config& cfg) {
+    for (const auto& c : cfg.connections) {
+        const bool remote = c.remote.auth == auth_class::eap_mschapv2;
+        if (!remote && c.local.auth != auth_class::eap_mschapv2) continue;
+        if (auto ok = ike::load_legacy_provider(); !ok) {
+            report(diag, "connections." + c.name + (remote ? ".remote" : ".local") + ".auth",
+                   ok.error().message(), true);
+        }
+        return;
+    }
+}
+
+bool eap_secret_is_used(const eap_secret& s, const config& cfg) {
+    return std::ranges::any_of(cfg.connections, [&](const connection_config& c) {
+        if (c.remote.auth == auth_class::eap_mschapv2) return true;
+        if (c.local.auth != auth_class::eap_mschapv2) return false;
+        const std::string& name = c.local.eap_id.empty() ? c.local.id.text : c.local.eap_id;
+        return std::ranges::find(s.ids, name) != s.ids.end();
+    });
+}
+
 bool secret_is_used(const shared_secret& s, const config& cfg) {
     if (s.ids.empty()) return true;
     return std::any_of(cfg.connections.begin(), cfg.connections.end(), [&](const auto& c) {
@@ -75,10 +151,19 @@ void validate_config(diagnostics& diag, const config& cfg) {
     for (const auto& c : cfg.connections) {
         check_psk_secret(diag, cfg, c);
         check_authorities(diag, cfg, c);
+        check_remote_eap(diag, cfg, c);
+        check_local_eap(diag, cfg, c);
+    }
+    check_legacy_provider(diag, cfg);
+    for (const auto& s : cfg.eap_secrets) {
+        if (!eap_secret_is_used(s, cfg)) {
+            report(diag, "secrets[" + std::to_string(s.position) + "].ids",
+                   "no connection uses EAP with these users; check auth and eap_id", false);
+        }
     }
     for (std::size_t i = 0; i < cfg.secrets.size(); ++i) {
         if (!secret_is_used(cfg.secrets[i], cfg)) {
-            report(diag, "secrets[" + std::to_string(i) + "].ids",
+            report(diag, "secrets[" + std::to_string(cfg.secrets[i].position) + "].ids",
                    "no connection uses any of these identities; check them for typos", false);
         }
     }

@@ -27,9 +27,9 @@ constexpr std::string_view child_keys[] = {
     "rand_packets", "start_action", "close_action",  "dpd_action", "ipcomp",        "replay_window",
     "mark_in",      "mark_out",     "if_id_in",      "if_id_out",  "hw_offload"};
 
-constexpr std::string_view local_auth_keys[] = {"auth", "id", "certs", "key", "rsa_pss"};
+constexpr std::string_view local_auth_keys[] = {"auth", "id", "certs", "key", "rsa_pss", "eap_id"};
 constexpr std::string_view remote_auth_keys[] = {"auth", "id", "cacerts", "require_eku",
-                                                 "revocation"};
+                                                 "revocation", "eap_id"};
 
 constexpr keyword<auth_class> auth_classes[] = {{"psk", auth_class::psk},
                                                 {"pubkey", auth_class::pubkey},
@@ -319,7 +319,7 @@ identity default_local_id(const std::vector<peer_address>& local) {
 // False when `auth` is missing or bad (reported): nothing depends on it then.
 bool load_auth_class(const schema_map& m, auth_config& out) {
     if (!m.find("auth")) {
-        m.error_missing("missing 'auth'; set auth: psk or auth: pubkey");
+        m.error_missing("missing 'auth'; set auth: psk, pubkey or eap-mschapv2");
         return false;
     }
     auto s = m.get_scalar("auth");
@@ -327,11 +327,26 @@ bool load_auth_class(const schema_map& m, auth_config& out) {
     auto v = parse_keyword(m.diag(), *s, auth_classes);
     if (!v) return false;
     out.auth = *v;
-    if (*v != auth_class::psk && *v != auth_class::pubkey) {
-        m.diag().error(
-            *s, "auth '" + s->value + "' is not supported yet; use psk or pubkey (certificates)");
+    if (*v == auth_class::eap_tls) {
+        m.diag().error(*s, "auth 'eap-tls' is not supported yet; use eap-mschapv2, or pubkey "
+                           "for client certificates checked in IKE itself");
     }
     return true;
+}
+
+bool is_eap(auth_class a) {
+    return a == auth_class::eap_mschapv2 || a == auth_class::eap_tls;
+}
+
+// eap_id belongs to EAP auth; anywhere else it would silently do nothing.
+void load_eap_id(const schema_map& m, auth_config& out) {
+    auto s = m.get_scalar("eap_id");
+    if (!s) return;
+    if (!is_eap(out.auth)) {
+        m.diag().error(*s, "eap_id is used with an EAP auth (eap-mschapv2) only");
+        return;
+    }
+    out.eap_id = s->value;
 }
 
 void load_identity(const schema_map& m, auth_config& out) {
@@ -413,6 +428,7 @@ auth_config load_local_auth(const schema_map& conn, identity default_id,
     load_identity(m, out);
     read_bool(m, "rsa_pss", out.rsa_pss);
     if (!auth_known) return out;
+    load_eap_id(m, out);
     if (out.auth == auth_class::pubkey) {
         load_local_certificate(m, out, base_dir);
     } else {
@@ -433,7 +449,7 @@ auth_config load_remote_auth(const schema_map& conn) {
     }
     schema_map m(conn.diag(), *node, remote_auth_keys);
     if (!m.valid()) return out;
-    load_auth_class(m, out);
+    if (load_auth_class(m, out)) load_eap_id(m, out);
     load_identity(m, out);
     if (auto names = m.get_list("cacerts")) {
         for (const scalar& n : *names) out.cacerts.push_back(n.value);

@@ -27,6 +27,7 @@
 
 #include "libike/common/socket_address.hpp"
 #include "libike/crypto/random_source.hpp"
+#include "libike/eap/eap_server.hpp"
 #include "libike/engine/outputs.hpp"
 #include "libike/engine/pool_set.hpp"
 #include "libike/engine/sa_config.hpp"
@@ -61,6 +62,7 @@ struct engine_settings {
     /// Off: peers must use the legacy methods 1 and 9-11 with us, and we
     /// accept no method 14 signature (the RFC forbids it then).
     bool announce_signature_hashes = true;
+    std::shared_ptr<ike::eap_backend> eap_backend;
 };
 
 struct child_sa_info {

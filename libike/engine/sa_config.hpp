@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "libike/common/iana.hpp"
 #include "libike/common/secret.hpp"
 #include "libike/common/socket_address.hpp"
 #include "libike/crypto/cert_validation.hpp"
@@ -84,6 +85,16 @@ struct child_sa_config {
     peer_dead_action dpd_action = peer_dead_action::clear;
 };
 
+/// remote_auth == eap (we are the gateway): how we run EAP with the client.
+struct eap_responder_config {
+    std::vector<eap_type> methods{eap_type::mschapv2};  ///< in our order of preference
+    /// swanctl remote.eap_id = %any: send EAP-Identity even when IDi is set.
+    bool ask_identity = false;
+    /// Non-empty: the EAP identity the client must prove (else anyone the
+    /// backend knows).
+    std::string identity;
+};
+
 struct ike_sa_config {
     std::string name;
     std::vector<ip_addr> local_addrs;   ///< empty: any
@@ -134,6 +145,11 @@ struct ike_sa_config {
     /// per family; 0.0.0.0 / :: asks for any (swanctl's `vips`). Our dynamic
     /// local traffic selectors become the address we get.
     std::vector<ip_addr> vips;
+    eap_responder_config remote_eap;
+    /// local_auth == eap (we are the client): our EAP identity (empty: our
+    /// IDi as text) and password.
+    std::string local_eap_identity;
+    std::shared_ptr<const secret> local_eap_password;
 };
 
 /// A pool of virtual IPs and the attributes that go with them (the daemon's

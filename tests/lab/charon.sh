@@ -90,6 +90,8 @@ charon_swanctl() {
 #   vips= (a road-warrior client: the virtual IPs to ask for, 0.0.0.0 or
 #   ::, which charon then installs on its outbound interface) resolv_file=
 #   (where the resolve plugin writes the DNS servers it is given)
+#   eap_id= eap_secret= (local_auth=eap-mschapv2: our EAP user name and its
+#   password; the EAP plugins are loaded then)
 #   child=NAME starts a child; the keys after it are the child's:
 #     local_ts= remote_ts= (empty or left out: charon's default, "dynamic",
 #     the IKE address) esp_proposals= mode= (tunnel) start_action= (none)
@@ -98,7 +100,8 @@ charon_write_config() {
   local gw=$1 dir arg key val conn="" local_addrs="%any" remote_addrs="%any" local_id="" remote_id="" \
     proposals="default" psk="" children="" child="" c_local_ts="" c_remote_ts="" c_esp="default" c_mode="tunnel" c_start="none" \
     local_auth=psk remote_auth=psk local_cert="" local_key="" cacerts=() rsa_pss=no local_certs="" secrets="" \
-    vips="" install_vip=no resolv_file="" plugins=$CHARON_PLUGINS resolve_conf=""
+    vips="" install_vip=no resolv_file="" plugins=$CHARON_PLUGINS resolve_conf="" eap_id="" eap_secret="" \
+    local_eap=""
   shift
   dir=$(charon_dir "$gw")
   # swanctl --load-all reads these credential folders and complains if one is missing.
@@ -136,6 +139,8 @@ ${c_local_ts:+        local_ts = $c_local_ts
       rsa_pss) rsa_pss=$val ;;
       vips) vips=$val install_vip=yes ;;
       resolv_file) resolv_file=$val ;;
+      eap_id) eap_id=$val ;;
+      eap_secret) eap_secret=$val ;;
       child) flush_child; child=$val ;;
       local_ts) c_local_ts=$val ;;
       remote_ts) c_remote_ts=$val ;;
@@ -155,6 +160,17 @@ ${c_local_ts:+        local_ts = $c_local_ts
     id-local = $local_id
     id-remote = $remote_id
     secret = \"$psk\"
+  }
+"
+  fi
+  if [[ $local_auth == eap-* ]]; then
+    [[ -n $eap_id && -n $eap_secret ]] || lab_fail "charon_write_config $gw: $local_auth needs eap_id= and eap_secret="
+    plugins+=" eap-identity eap-mschapv2 eap-tls"
+    local_eap="
+      eap_id = $eap_id"
+    secrets+="  eap-lab {
+    id = $eap_id
+    secret = \"$eap_secret\"
   }
 "
   fi
@@ -215,7 +231,7 @@ connections {
     vips = $vips}
     local {
       auth = $local_auth
-      id = $local_id$local_certs
+      id = $local_id$local_certs$local_eap
     }
     remote {
       auth = $remote_auth

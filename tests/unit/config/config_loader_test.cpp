@@ -708,7 +708,7 @@ connections:
 
 // ---- authentication ------------------------------------------------------------
 
-TEST(config_loader, auth_methods_not_supported_yet) {
+TEST(config_loader, auth_method_errors) {
     auto errors = errors_of(with_secret(yaml(R"(
 connections:
   a:
@@ -725,16 +725,125 @@ connections:
     std::vector<std::string> expected{
         "test.yaml:3:5: connections.a.local: auth: pubkey needs 'certs' (our certificate's PEM "
         "file)",
-        "test.yaml:4:20: connections.a.remote.auth: auth 'eap-mschapv2' is not supported yet; "
-        "use psk or pubkey (certificates)",
         "test.yaml:6:19: connections.b.local.auth: auth 'eap-tls' is not supported yet; use "
-        "psk or pubkey (certificates)",
+        "eap-mschapv2, or pubkey for client certificates checked in IKE itself",
         "test.yaml:7:20: connections.b.remote.auth: unknown value 'pks'; use psk, pubkey, "
         "eap-mschapv2 or eap-tls; did you mean 'psk'?",
         "test.yaml:8:3: connections.c: missing 'remote' section (with auth and id)",
-        "test.yaml:9:5: connections.c.local: missing 'auth'; set auth: psk or auth: pubkey",
+        "test.yaml:9:5: connections.c.local: missing 'auth'; set auth: psk, pubkey or "
+        "eap-mschapv2",
     };
     EXPECT_EQ(got, expected);
+}
+
+// ---- EAP -----------------------------------------------------------------------
+
+constexpr std::string_view eap_gateway = R"(
+secrets:
+  - ids: [gw.example.org]
+    psk: "a long random secret value"
+  - ids: [carol, dave]
+    eap: "carol's password"
+  - ids: [erin]
+    eap: 0x41424344
+connections:
+  rw:
+    local: {auth: psk, id: gw.example.org}
+    remote: {auth: eap-mschapv2, eap_id: "%any"}
+)";
+
+TEST(config_loader, eap_users_come_from_secrets) {
+    config cfg = load_ok(yaml(eap_gateway));
+    ASSERT_EQ(cfg.secrets.size(), 1u);
+    ASSERT_EQ(cfg.eap_secrets.size(), 2u);
+    EXPECT_EQ(cfg.eap_secrets[0].ids, (std::vector<std::string>{"carol", "dave"}));
+    EXPECT_EQ(bytes_of(cfg.eap_secrets[0].password),
+              ike::bytes(std::string_view("carol's password").begin(),
+                         std::string_view("carol's password").end()));
+    EXPECT_EQ(bytes_of(cfg.eap_secrets[1].password), (ike::bytes{0x41, 0x42, 0x43, 0x44}));
+    EXPECT_EQ(cfg.eap_secrets[1].origin, "test.yaml:6");
+    EXPECT_EQ(cfg.eap_secrets[1].position, 2u);
+    EXPECT_EQ(cfg.connections[0].remote.auth, auth_class::eap_mschapv2);
+    EXPECT_EQ(cfg.connections[0].remote.eap_id, "%any");
+    EXPECT_TRUE(cfg.warnings.empty());
+}
+
+TEST(config_loader, eap_secret_errors) {
+    auto errors = errors_of(yaml(R"(
+secrets:
+  - eap: "no user"
+  - ids: [carol]
+    eap: "x"
+    eap_file: carol.pw
+  - ids: [dave]
+    eap: "x"
+    psk: "a long random secret value"
+connections:
+  rw2:
+    local: {auth: eap-mschapv2}
+    remote: {auth: psk, eap_id: carol}
+)"));
+    std::vector<std::string> got;
+    for (const auto& e : errors) got.push_back(e.to_string());
+    std::vector<std::string> expected{
+        "test.yaml:2:5: secrets[0]: an eap secret needs 'ids': the EAP user names it is the "
+        "password of",
+        "test.yaml:5:15: secrets[1].eap_file: give either eap or eap_file, not both",
+        "test.yaml:8:11: secrets[2].psk: give either a psk or an eap password in one entry, not "
+        "both",
+        "test.yaml:12:33: connections.rw2.remote.eap_id: eap_id is used with an EAP auth "
+        "(eap-mschapv2) only",
+    };
+    EXPECT_EQ(got, expected);
+    for (const auto& e : got) EXPECT_EQ(e.find("no user"), std::string::npos) << e;
+}
+
+TEST(config_loader, eap_connection_cross_checks) {
+    auto errors = errors_of(yaml(R"(
+secrets:
+  - ids: [gw.example.org]
+    psk: "a long random secret value"
+connections:
+  rw:
+    local: {auth: eap-mschapv2, eap_id: carol}
+    remote: {auth: eap-mschapv2}
+  rw2:
+    local: {auth: eap-mschapv2}
+    remote: {auth: psk, id: gw.example.org}
+)"));
+    std::vector<std::string> got;
+    for (const auto& e : errors) got.push_back(e.to_string());
+    std::vector<std::string> expected{
+        "test.yaml:6:13: connections.rw.local.auth: with remote auth eap-mschapv2 the gateway "
+        "proves itself with pubkey (a certificate) or psk, not EAP",
+        "test.yaml:6:33: connections.rw.local.eap_id: no eap secret in 'secrets' is for our EAP "
+        "user 'carol'; add an entry with ids: [carol] and eap: PASSWORD",
+        "test.yaml:7:14: connections.rw.remote.auth: auth eap-mschapv2 checks users' passwords, "
+        "but 'secrets' has no EAP user; add an entry with ids: [USER] and eap: PASSWORD",
+        "test.yaml:9:13: connections.rw2.local.auth: auth eap-mschapv2 needs a user name: set "
+        "eap_id (or id)",
+    };
+    EXPECT_EQ(got, expected);
+}
+
+TEST(config_loader, eap_ids_must_have_a_password) {
+    auto e = only_error(yaml(R"(
+secrets:
+  - ids: [gw.example.org]
+    psk: "a long random secret value"
+  - ids: [carol]
+    eap: "carol's password"
+connections:
+  rw:
+    local: {auth: psk, id: gw.example.org}
+    remote: {auth: eap-mschapv2, eap_id: dave}
+  client:
+    local: {auth: eap-mschapv2, id: carol}
+    remote: {auth: psk, id: gw.example.org}
+)"));
+    EXPECT_EQ(e.to_string(),
+              "test.yaml:9:34: connections.rw.remote.eap_id: no eap secret in 'secrets' is for "
+              "'dave'");
 }
 
 TEST(config_loader, psk_connection_needs_a_matching_secret) {
@@ -791,7 +900,9 @@ secrets:
     EXPECT_EQ(errors[0].to_string(), "test.yaml:3:20: secrets[0].psk: invalid hex digit in key");
     EXPECT_EQ(errors[1].to_string(),
               "test.yaml:6:15: secrets[1].psk_file: give either psk or psk_file, not both");
-    EXPECT_EQ(errors[2].to_string(), "test.yaml:7:5: secrets[2]: missing 'psk' or 'psk_file'");
+    EXPECT_EQ(errors[2].to_string(),
+              "test.yaml:7:5: secrets[2]: missing 'psk' or 'psk_file' (or 'eap' for an EAP "
+              "user's password)");
     for (const auto& e : errors) {
         EXPECT_EQ(e.to_string().find("deadbeef"), std::string::npos);
         EXPECT_EQ(e.to_string().find("topsecret"), std::string::npos);

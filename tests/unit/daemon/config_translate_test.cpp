@@ -242,5 +242,57 @@ TEST(config_translate, psk_store_prefers_the_best_match) {
     EXPECT_EQ(store.find(other, fqdn("gw-y.example.org")), nullptr);
 }
 
+constexpr std::string_view eap_config = R"(
+secrets:
+  - ids: [gw.example.org]
+    psk: "a long random secret value"
+  - ids: [carol]
+    eap: "carol's password"
+connections:
+  rw:
+    local: {auth: psk, id: gw.example.org}
+    remote: {auth: eap-mschapv2, eap_id: "%any"}
+  rw-carol:
+    local: {auth: psk, id: gw.example.org}
+    remote: {auth: eap-mschapv2, eap_id: carol}
+  client:
+    remote_addrs: [192.0.2.1]
+    local: {auth: eap-mschapv2, id: client.example.org, eap_id: carol}
+    remote: {auth: psk, id: gw.example.org}
+)";
+
+TEST(config_translate, eap_gateway_and_client) {
+    const auto cfg = load(eap_config);
+    const auto t = translate(cfg);
+    ASSERT_TRUE(t.errors.empty()) << t.errors.front().to_string();
+    ASSERT_EQ(t.connections.size(), 3u);
+    const auto& any = *t.connections[0];
+    EXPECT_EQ(any.remote_auth, ike::auth_kind::eap);
+    EXPECT_EQ(any.local_auth, ike::auth_kind::psk);
+    EXPECT_EQ(any.remote_eap.methods, std::vector<ike::eap_type>{ike::eap_type::mschapv2});
+    EXPECT_TRUE(any.remote_eap.ask_identity);
+    EXPECT_EQ(any.remote_eap.identity, "");
+    const auto& carol = *t.connections[1];
+    EXPECT_FALSE(carol.remote_eap.ask_identity);
+    EXPECT_EQ(carol.remote_eap.identity, "carol");
+    const auto& client = *t.connections[2];
+    EXPECT_EQ(client.local_auth, ike::auth_kind::eap);
+    EXPECT_EQ(client.local_eap_identity, "carol");
+    ASSERT_TRUE(client.local_eap_password);
+    const std::string_view pw = "carol's password";
+    EXPECT_EQ(ike::bytes(client.local_eap_password->data(),
+                         client.local_eap_password->data() + client.local_eap_password->size()),
+              ike::bytes(pw.begin(), pw.end()));
+}
+
+TEST(config_translate, eap_users_for_the_backend) {
+    const auto cfg = load(eap_config);
+    const auto users = eap_users_of(cfg.eap_secrets);
+    EXPECT_EQ(users.size(), 1u);
+    EXPECT_NE(users.find("carol"), nullptr);
+    EXPECT_EQ(users.find("Carol"), nullptr);
+    EXPECT_EQ(users.find("gw.example.org"), nullptr);
+}
+
 }  // namespace
 }  // namespace ikev2d

@@ -79,7 +79,7 @@ TEST_F(credential_config, loads_and_translates_certificate_auth) {
     EXPECT_EQ(c.remote.eku, ike::eku_requirement::client_auth);
     ASSERT_EQ(cfg->authorities.size(), 1u);
 
-    auto t = translate_connection(c, cfg->authorities);
+    auto t = translate_connection(c, credentials_of(*cfg));
     ASSERT_TRUE(t) << t.error();
     EXPECT_EQ(t->local_auth, ike::auth_kind::pubkey);
     EXPECT_EQ(t->remote_auth, ike::auth_kind::pubkey);

@@ -1,0 +1,131 @@
+#!/bin/bash
+# charon_roadwarrior_eap.sh: ikev2d as a remote-access gateway that proves
+# itself with a certificate (serverAuth) and checks its users with
+# EAP-MSCHAPv2 (RFC 7296 §2.16), strongSwan's charon as the clients:
+#   1. three clients at once, each with its own EAP user (the gateway asks
+#      for the EAP identity, as for Windows): each gets a virtual IP from the
+#      pool and the DNS attributes, the gateway logs the EAP user, and each
+#      client's traffic from its virtual IP crosses to lan-a;
+#   2. a client with a wrong password is refused cleanly: charon sees the
+#      EAP failure, ikev2d logs which user failed, no IKE_SA or CHILD_SA of it
+#      remains on the gateway and no address was lent.
+#
+# Run it on the host; it boots a lab guest by itself and needs an UNSANITIZED
+# build tree with ikev2d and ikev2ctl built, strongSwan and its pki tool
+# (scripts/setup):
+#   IKEV2D_LAB_BUILD_DIR=BUILD tests/interop/charon_roadwarrior_eap.sh
+set -u
+# shellcheck source=../lab/lib.sh
+. "$(dirname "$0")/../lab/lib.sh"
+# shellcheck source=../lab/pki.sh
+. "$(dirname "$0")/../lab/pki.sh"
+# shellcheck source=../lab/ikev2d.sh
+. "$(dirname "$0")/../lab/ikev2d.sh"
+# shellcheck source=../lab/charon.sh
+. "$(dirname "$0")/../lab/charon.sh"
+# shellcheck source=roadwarrior.bash
+. "$(dirname "$0")/roadwarrior.bash"
+lab_require_guest "$@"
+ikev2d_check_tools
+charon_check_tools
+command -v pki >/dev/null || lab_fail "strongSwan's pki tool is missing (strongswan-pki, scripts/setup)"
+
+CLIENTS=3
+DN="C=CH, O=ikev2d lab"
+POOL=10.3.0.0/24
+USERS=(carol dave erin)
+
+password_of() { echo "pw-of-$1-0123"; }
+
+# gateway_config: gw-a's ikev2d, one EAP connection for every client.
+gateway_config() {
+  local u
+  {
+    ikev2d_daemon_yaml gw-a
+    echo "secrets:"
+    for u in "${USERS[@]}"; do
+      printf '  - ids: [%s]\n    eap: "%s"\n' "$u" "$(password_of "$u")"
+    done
+    cat <<EOF
+pools:
+  rw-v4:
+    addrs: $POOL
+    dns: [10.1.0.53]
+    dns_domains: [lab.test]
+connections:
+  rw:
+    proposals: [aes256gcm16-prfsha384-x25519]
+    pools: [rw-v4]
+    local: {auth: pubkey, certs: [$PKI_DIR/vpn.pem], key: $PKI_DIR/vpn.key, id: vpn.test}
+    remote: {auth: eap-mschapv2, eap_id: "%any"}
+    children:
+      lan:
+        local_ts: [10.1.0.0/24]
+        esp_proposals: [aes256gcm16]
+        start_action: none
+EOF
+  } >"$(ikev2d_config_file gw-a)"
+}
+
+# client_config K PASSWORD: rwK's charon is EAP user USERS[K-1]; it checks
+# the gateway's certificate and asks for a virtual IP.
+client_config() {
+  local k=$1 password=$2
+  charon_write_config "rw$k" conn=rw local_addrs="192.0.2.$((10 + k))" remote_addrs=192.0.2.1 \
+    local_id="rw$k.test" remote_id=vpn.test local_auth=eap-mschapv2 remote_auth=pubkey \
+    eap_id="${USERS[k - 1]}" eap_secret="$password" cacert="$PKI_DIR/ca.pem" \
+    vips=0.0.0.0 resolv_file="$(charon_dir "rw$k")/resolv.conf" \
+    child=lan remote_ts=10.1.0.0/24 esp_proposals=aes256gcm16
+}
+
+lab_step "topology: rw1..rw$CLIENTS ==WAN== gw-a -- lan-a"
+lab_roadwarrior_topology "$CLIENTS"
+lab_run ip -n gw-a route add "$POOL" dev eth0
+ikev2d_drop_cleartext gw-a
+lab_step "certificates (strongSwan pki)"
+pki_init "$LAB_OUT/pki"
+pki_ca ca ecdsa256 "$DN, CN=Lab Remote Access CA"
+pki_cert vpn ca ecdsa256 "$DN, CN=vpn.test" vpn.test --flag serverAuth
+
+lab_step "1. three EAP-MSCHAPv2 users at once, each with its own virtual IP"
+gateway_config
+ikev2d_start gw-a
+declare -A VIP
+for ((k = 1; k <= CLIENTS; k++)); do
+  client_config "$k" "$(password_of "${USERS[k - 1]}")"
+  charon_start "rw$k"
+  charon_load "rw$k"
+done
+for ((k = 1; k <= CLIENTS; k++)); do VIP[$k]=$(connect "$k"); done
+[ "$(printf '%s\n' "${VIP[@]}" | sort -u | wc -l)" = "$CLIENTS" ] ||
+  lab_fail "the clients' virtual IPs are not all different: ${VIP[*]}"
+for ((k = 1; k <= CLIENTS; k++)); do
+  check_client "$k" "${VIP[$k]}"
+  grep -q "EAP_MSCHAPV2 succeeded" "$(charon_dir "rw$k")/charon.log" ||
+    lab_fail "charon in rw$k did not run EAP-MSCHAPv2 to success"
+  ikev2d_wait_log 5 gw-a 0 "'${USERS[k - 1]}'" "succeeded" >/dev/null ||
+    lab_fail "ikev2d's log does not name the EAP user ${USERS[k - 1]} of rw$k"
+done
+n=$("$JQ" '.sas | length' "$LAB_OUT/sas-gw-a.json")
+[ "$n" = "$CLIENTS" ] || lab_fail "gw-a lists $n IKE_SAs, expected $CLIENTS"
+
+lab_step "2. a wrong password is refused cleanly"
+charon_stop rw3
+client_config 3 "not-the-password"
+charon_start rw3
+charon_load rw3
+if charon_swanctl rw3 --initiate --child lan --ike rw --timeout 20 >"$LAB_OUT/rw3-initiate.out" 2>&1; then
+  lab_fail "rw3 got a tunnel with a wrong password: $(tail -n 3 "$LAB_OUT/rw3-initiate.out")"
+fi
+grep -qE 'EAP_FAILURE|EAP_MSCHAPV2 failed' "$(charon_dir rw3)/charon.log" ||
+  lab_fail "charon in rw3 does not report the EAP failure"
+ikev2d_wait_log 10 gw-a 0 "'erin'" "fail" >/dev/null ||
+  lab_fail "ikev2d's log does not say that the EAP user erin failed"
+lab_wait_for 10 test "$(ikev2d_ctl gw-a --json list-sas | "$JQ" '.sas | length')" = 2 ||
+  lab_fail "gw-a keeps an IKE_SA for the refused client: $(ikev2d_ctl gw-a list-sas)"
+[ -z "$(client_vip 3)" ] || lab_fail "rw3 installed a virtual IP: $(client_vip 3)"
+# The other clients are untouched.
+for k in 1 2; do check_client "$k" "${VIP[$k]}"; done
+for ((k = 1; k <= CLIENTS; k++)); do charon_stop "rw$k"; done
+ikev2d_sigterm gw-a
+lab_log "PASS: EAP-MSCHAPv2 road warriors with virtual IPs and DNS; a wrong password is refused"
