@@ -110,17 +110,17 @@ std::expected<ike::auth_kind, std::string> auth_kind_of(config::auth_class a) {
         case config::auth_class::pubkey:
             return ike::auth_kind::pubkey;
         case config::auth_class::eap_mschapv2:
-            return ike::auth_kind::eap;
         case config::auth_class::eap_tls:
-            break;
+            return ike::auth_kind::eap;
     }
-    return fail("EAP-TLS is not supported yet");
+    return fail("unknown auth");
 }
 
 // The gateway's side: which method, and whose EAP identity.
 ike::eap_responder_config remote_eap_of(const config::auth_config& remote) {
     ike::eap_responder_config out;
-    out.methods = {ike::eap_type::mschapv2};
+    out.methods = {remote.auth == config::auth_class::eap_tls ? ike::eap_type::tls
+                                                              : ike::eap_type::mschapv2};
     out.ask_identity = remote.eap_id == "%any";
     if (!out.ask_identity) out.identity = remote.eap_id;
     return out;
@@ -193,7 +193,9 @@ std::expected<void, std::string> add_auth(const config::connection_config& conn,
         if (!out.local_cert) return fail("local: auth pubkey without a certificate and key");
         out.rsa_pss = conn.local.rsa_pss;
     }
-    if (out.remote_auth == ike::auth_kind::pubkey) {
+    // EAP-TLS checks the client's certificate inside EAP, with the same CAs.
+    if (out.remote_auth == ike::auth_kind::pubkey ||
+        conn.remote.auth == config::auth_class::eap_tls) {
         auto trust = trust_of(conn.remote, creds.authorities);
         if (!trust) return fail("remote: " + trust.error());
         out.trust = std::move(*trust);

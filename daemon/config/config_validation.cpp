@@ -39,15 +39,17 @@ bool has_authority(const config& cfg, const std::string& name) {
 // A peer's certificate needs a CA to chain to: the named ones must exist.
 void check_authorities(diagnostics& diag, const config& cfg, const connection_config& c) {
     const std::string path = "connections." + c.name + ".remote";
-    if (c.remote.auth != auth_class::pubkey) {
+    if (c.remote.auth != auth_class::pubkey && c.remote.auth != auth_class::eap_tls) {
         if (!c.remote.cacerts.empty())
-            report(diag, path + ".cacerts", "cacerts is used with auth: pubkey only", true);
+            report(diag, path + ".cacerts", "cacerts is used with auth: pubkey or eap-tls only",
+                   true);
         return;
     }
     if (cfg.authorities.empty()) {
         report(diag, path + ".auth",
-               "auth: pubkey needs a CA to check the peer's certificate: add an 'authorities' "
-               "entry with its cacert",
+               "auth: " + std::string(c.remote.auth == auth_class::pubkey ? "pubkey" : "eap-tls") +
+                   " needs a CA to check the peer's certificate: add an 'authorities' entry "
+                   "with its cacert",
                true);
         return;
     }
@@ -79,6 +81,12 @@ void check_remote_eap(diagnostics& diag, const config& cfg, const connection_con
                                                      ? "eap-tls"
                                                      : "eap-mschapv2") +
                    " the gateway proves itself with pubkey (a certificate) or psk, not EAP",
+               true);
+    }
+    if (c.remote.auth == auth_class::eap_tls && c.local.auth != auth_class::pubkey) {
+        report(diag, path + ".local.auth",
+               "with remote auth eap-tls the gateway needs a certificate for the TLS handshake: "
+               "use auth: pubkey with certs and key",
                true);
     }
     if (c.remote.auth != auth_class::eap_mschapv2) return;

@@ -319,7 +319,7 @@ identity default_local_id(const std::vector<peer_address>& local) {
 // False when `auth` is missing or bad (reported): nothing depends on it then.
 bool load_auth_class(const schema_map& m, auth_config& out) {
     if (!m.find("auth")) {
-        m.error_missing("missing 'auth'; set auth: psk, pubkey or eap-mschapv2");
+        m.error_missing("missing 'auth'; set auth: psk, pubkey, eap-mschapv2 or eap-tls");
         return false;
     }
     auto s = m.get_scalar("auth");
@@ -327,10 +327,6 @@ bool load_auth_class(const schema_map& m, auth_config& out) {
     auto v = parse_keyword(m.diag(), *s, auth_classes);
     if (!v) return false;
     out.auth = *v;
-    if (*v == auth_class::eap_tls) {
-        m.diag().error(*s, "auth 'eap-tls' is not supported yet; use eap-mschapv2, or pubkey "
-                           "for client certificates checked in IKE itself");
-    }
     return true;
 }
 
@@ -343,7 +339,7 @@ void load_eap_id(const schema_map& m, auth_config& out) {
     auto s = m.get_scalar("eap_id");
     if (!s) return;
     if (!is_eap(out.auth)) {
-        m.diag().error(*s, "eap_id is used with an EAP auth (eap-mschapv2) only");
+        m.diag().error(*s, "eap_id is used with an EAP auth (eap-mschapv2, eap-tls) only");
         return;
     }
     out.eap_id = s->value;
@@ -428,6 +424,11 @@ auth_config load_local_auth(const schema_map& conn, identity default_id,
     load_identity(m, out);
     read_bool(m, "rsa_pss", out.rsa_pss);
     if (!auth_known) return out;
+    if (out.auth == auth_class::eap_tls) {
+        m.diag().error(*m.get_scalar("auth"),
+                       "auth 'eap-tls' as a client is not supported yet; use eap-mschapv2 or "
+                       "pubkey");
+    }
     load_eap_id(m, out);
     if (out.auth == auth_class::pubkey) {
         load_local_certificate(m, out, base_dir);

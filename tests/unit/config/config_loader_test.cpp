@@ -725,13 +725,13 @@ connections:
     std::vector<std::string> expected{
         "test.yaml:3:5: connections.a.local: auth: pubkey needs 'certs' (our certificate's PEM "
         "file)",
-        "test.yaml:6:19: connections.b.local.auth: auth 'eap-tls' is not supported yet; use "
-        "eap-mschapv2, or pubkey for client certificates checked in IKE itself",
+        "test.yaml:6:19: connections.b.local.auth: auth 'eap-tls' as a client is not supported "
+        "yet; use eap-mschapv2 or pubkey",
         "test.yaml:7:20: connections.b.remote.auth: unknown value 'pks'; use psk, pubkey, "
         "eap-mschapv2 or eap-tls; did you mean 'psk'?",
         "test.yaml:8:3: connections.c: missing 'remote' section (with auth and id)",
-        "test.yaml:9:5: connections.c.local: missing 'auth'; set auth: psk, pubkey or "
-        "eap-mschapv2",
+        "test.yaml:9:5: connections.c.local: missing 'auth'; set auth: psk, pubkey, "
+        "eap-mschapv2 or eap-tls",
     };
     EXPECT_EQ(got, expected);
 }
@@ -792,7 +792,7 @@ connections:
         "test.yaml:8:11: secrets[2].psk: give either a psk or an eap password in one entry, not "
         "both",
         "test.yaml:12:33: connections.rw2.remote.eap_id: eap_id is used with an EAP auth "
-        "(eap-mschapv2) only",
+        "(eap-mschapv2, eap-tls) only",
     };
     EXPECT_EQ(got, expected);
     for (const auto& e : got) EXPECT_EQ(e.find("no user"), std::string::npos) << e;
@@ -810,6 +810,9 @@ connections:
   rw2:
     local: {auth: eap-mschapv2}
     remote: {auth: psk, id: gw.example.org}
+  rw3:
+    local: {auth: psk, id: gw.example.org}
+    remote: {auth: eap-tls, eap_id: "%any"}
 )"));
     std::vector<std::string> got;
     for (const auto& e : errors) got.push_back(e.to_string());
@@ -822,6 +825,10 @@ connections:
         "but 'secrets' has no EAP user; add an entry with ids: [USER] and eap: PASSWORD",
         "test.yaml:9:13: connections.rw2.local.auth: auth eap-mschapv2 needs a user name: set "
         "eap_id (or id)",
+        "test.yaml:12:13: connections.rw3.local.auth: with remote auth eap-tls the gateway needs a "
+        "certificate for the TLS handshake: use auth: pubkey with certs and key",
+        "test.yaml:13:14: connections.rw3.remote.auth: auth: eap-tls needs a CA to check the "
+        "peer's certificate: add an 'authorities' entry with its cacert",
     };
     EXPECT_EQ(got, expected);
 }
