@@ -8,7 +8,11 @@
 #      client's traffic from its virtual IP crosses to lan-a;
 #   2. a client with a wrong password is refused cleanly: charon sees the
 #      EAP failure, ikev2d logs which user failed, no IKE_SA or CHILD_SA of it
-#      remains on the gateway and no address was lent.
+#      remains on the gateway and no address was lent;
+#   3. EAP-TLS (RFC 5216): two clients prove themselves with certificates
+#      inside EAP, the gateway checks them against its CA, lends addresses and
+#      carries their traffic; a client whose certificate the CA did not issue
+#      is refused with the reason logged.
 #
 # Run it on the host; it boots a lab guest by itself and needs an UNSANITIZED
 # build tree with ikev2d and ikev2ctl built, strongSwan and its pki tool
@@ -37,9 +41,10 @@ USERS=(carol dave erin)
 
 password_of() { echo "pw-of-$1-0123"; }
 
-# gateway_config: gw-a's ikev2d, one EAP connection for every client.
+# gateway_config [METHOD]: gw-a's ikev2d, one EAP connection for every
+# client (eap-mschapv2 or eap-tls).
 gateway_config() {
-  local u
+  local u method=${1:-eap-mschapv2}
   {
     ikev2d_daemon_yaml gw-a
     echo "secrets:"
@@ -47,6 +52,8 @@ gateway_config() {
       printf '  - ids: [%s]\n    eap: "%s"\n' "$u" "$(password_of "$u")"
     done
     cat <<EOF
+authorities:
+  lab: {cacert: $PKI_DIR/ca.pem}
 pools:
   rw-v4:
     addrs: $POOL
@@ -57,7 +64,7 @@ connections:
     proposals: [aes256gcm16-prfsha384-x25519]
     pools: [rw-v4]
     local: {auth: pubkey, certs: [$PKI_DIR/vpn.pem], key: $PKI_DIR/vpn.key, id: vpn.test}
-    remote: {auth: eap-mschapv2, eap_id: "%any"}
+    remote: {auth: $method, eap_id: "%any"}
     children:
       lan:
         local_ts: [10.1.0.0/24]
@@ -85,7 +92,10 @@ ikev2d_drop_cleartext gw-a
 lab_step "certificates (strongSwan pki)"
 pki_init "$LAB_OUT/pki"
 pki_ca ca ecdsa256 "$DN, CN=Lab Remote Access CA"
+pki_ca rogue ecdsa256 "$DN, CN=Rogue CA"
 pki_cert vpn ca ecdsa256 "$DN, CN=vpn.test" vpn.test --flag serverAuth
+for k in 1 2; do pki_cert "rw$k" ca ecdsa256 "$DN, CN=rw$k.test" "rw$k.test" --flag clientAuth; done
+pki_cert rw3 rogue ecdsa256 "$DN, CN=rw3.test" rw3.test --flag clientAuth
 
 lab_step "1. three EAP-MSCHAPv2 users at once, each with its own virtual IP"
 gateway_config
@@ -128,4 +138,33 @@ lab_wait_for 10 test "$(ikev2d_ctl gw-a --json list-sas | "$JQ" '.sas | length')
 for k in 1 2; do check_client "$k" "${VIP[$k]}"; done
 for ((k = 1; k <= CLIENTS; k++)); do charon_stop "rw$k"; done
 ikev2d_sigterm gw-a
-lab_log "PASS: EAP-MSCHAPv2 road warriors with virtual IPs and DNS; a wrong password is refused"
+
+lab_step "3. EAP-TLS: client certificates inside EAP"
+gateway_config eap-tls
+ikev2d_start gw-a
+for ((k = 1; k <= CLIENTS; k++)); do
+  charon_write_config "rw$k" conn=rw local_addrs="192.0.2.$((10 + k))" remote_addrs=192.0.2.1 \
+    local_id="rw$k.test" remote_id=vpn.test local_auth=eap-tls remote_auth=pubkey \
+    eap_id="rw$k.test" local_cert="$PKI_DIR/rw$k.pem" local_key="$PKI_DIR/rw$k.key" \
+    cacert="$PKI_DIR/ca.pem" vips=0.0.0.0 resolv_file="$(charon_dir "rw$k")/resolv.conf" \
+    child=lan remote_ts=10.1.0.0/24 esp_proposals=aes256gcm16
+  charon_start "rw$k"
+  charon_load "rw$k"
+done
+for k in 1 2; do
+  VIP[$k]=$(connect "$k")
+  check_client "$k" "${VIP[$k]}"
+  grep -q "EAP_TLS succeeded" "$(charon_dir "rw$k")/charon.log" ||
+    lab_fail "charon in rw$k did not run EAP-TLS to success"
+done
+[ "${VIP[1]}" != "${VIP[2]}" ] || lab_fail "rw1 and rw2 got the same virtual IP ${VIP[1]}"
+mark=$(ikev2d_log_lines gw-a)
+if charon_swanctl rw3 --initiate --child lan --ike rw --timeout 20 >"$LAB_OUT/rw3-tls.out" 2>&1; then
+  lab_fail "rw3 got a tunnel with a certificate from an unknown CA: $(tail -n 3 "$LAB_OUT/rw3-tls.out")"
+fi
+ikev2d_wait_log 10 gw-a "$mark" "rw3.test" "Rogue CA" >/dev/null ||
+  lab_fail "ikev2d's log does not explain why rw3's certificate was refused"
+[ -z "$(client_vip 3)" ] || lab_fail "rw3 installed a virtual IP: $(client_vip 3)"
+for ((k = 1; k <= CLIENTS; k++)); do charon_stop "rw$k"; done
+ikev2d_sigterm gw-a
+lab_log "PASS: EAP-MSCHAPv2 and EAP-TLS road warriors with virtual IPs and DNS; a wrong password and an unknown CA are refused"

@@ -90,8 +90,9 @@ charon_swanctl() {
 #   vips= (a road-warrior client: the virtual IPs to ask for, 0.0.0.0 or
 #   ::, which charon then installs on its outbound interface) resolv_file=
 #   (where the resolve plugin writes the DNS servers it is given)
-#   eap_id= eap_secret= (local_auth=eap-mschapv2: our EAP user name and its
-#   password; the EAP plugins are loaded then)
+#   eap_id= eap_secret= (local_auth=eap-mschapv2 or eap-tls: our EAP identity,
+#   and with eap-mschapv2 its password; eap-tls uses local_cert/local_key; the
+#   EAP plugins are loaded then)
 #   child=NAME starts a child; the keys after it are the child's:
 #     local_ts= remote_ts= (empty or left out: charon's default, "dynamic",
 #     the IKE address) esp_proposals= mode= (tunnel) start_action= (none)
@@ -164,10 +165,13 @@ ${c_local_ts:+        local_ts = $c_local_ts
 "
   fi
   if [[ $local_auth == eap-* ]]; then
-    [[ -n $eap_id && -n $eap_secret ]] || lab_fail "charon_write_config $gw: $local_auth needs eap_id= and eap_secret="
+    [ -n "$eap_id" ] || lab_fail "charon_write_config $gw: $local_auth needs eap_id="
     plugins+=" eap-identity eap-mschapv2 eap-tls"
     local_eap="
       eap_id = $eap_id"
+  fi
+  if [ "$local_auth" = eap-mschapv2 ]; then
+    [ -n "$eap_secret" ] || lab_fail "charon_write_config $gw: eap-mschapv2 needs eap_secret="
     secrets+="  eap-lab {
     id = $eap_id
     secret = \"$eap_secret\"
