@@ -2,8 +2,9 @@
 # charon_fragmentation.sh: IKE fragmentation (RFC 7383) with strongSwan's
 # charon over a path that loses IP fragments, as many firewalls and mobile
 # networks do. The WAN veths between gw-a (ikev2d) and gw-b (charon) have an
-# MTU of 1280, and each gateway drops every IP fragment arriving on its WAN
-# (iptables raw table, `-f`). Both authenticate with RSA-4096 certificates
+# MTU of 1280, and each gateway drops IP fragments arriving on its WAN in
+# its raw table (IPv4 `-f`: each fragment but the first, which is enough to
+# lose the datagram; IPv6 `-m frag`: all). Both authenticate with RSA-4096 certificates
 # from their own intermediate CA under one root that each side trusts alone,
 # so each IKE_AUTH carries two big CERT payloads (about 3.5 KB in all):
 #   initiator          ikev2d initiates; IKE_AUTH must go in RFC 7383
@@ -12,13 +13,18 @@
 #                      "reassembled fragmented IKE message"), and then the
 #                      tunnel carries pings (kernel counters on both ends);
 #   responder          the same, charon initiates;
+#   initiator-v6       the first case with IKE over IPv6 (the inner traffic
+#                      stays IPv4): the fragments must fit 1280 bytes with
+#                      the larger IPv6 header (IPv6 fragments are dropped too);
 #   nofrag-initiator   both sides have fragmentation off: IKE_AUTH goes out as
 #                      IP fragments, the path drops them (the raw rule counts
 #                      them), ikev2d gives up after its (shortened)
 #                      retransmissions and nothing is installed;
 #   nofrag-responder   the same, charon initiates and gives up.
-# The negative cases show that the path really eats IP fragments, so the
-# positive ones pass only because of IKE fragmentation.
+# Before the cases, pings show the path: 1000 bytes cross, 1400 bytes (two
+# IP fragments) do not, over IPv4 and IPv6, and the raw rules count the
+# fragments. The negative cases show that IKE_AUTH itself needs more than
+# 1280 bytes, so the positive ones pass only because of IKE fragmentation.
 #
 # Run it on the host; it boots a lab guest by itself and needs an UNSANITIZED
 # build tree with ikev2d and ikev2ctl built, strongSwan and its pki tool
@@ -49,6 +55,7 @@ FRAG_MTU=1280
 FRAG_CASES=(
   "initiator|initiator|yes|ikev2d initiates, RSA-4096 chains, MTU $FRAG_MTU, IP fragments dropped: IKE_AUTH in IKE fragments both ways"
   "responder|responder|yes|charon initiates, the same path and certificates"
+  "initiator-v6|initiator|yes|ikev2d initiates over IPv6, the same path and certificates"
   "nofrag-initiator|initiator|no|fragmentation off on both sides: IKE_AUTH is IP-fragmented, lost, and ikev2d gives up"
   "nofrag-responder|responder|no|fragmentation off on both sides: charon's IKE_AUTH is lost and charon gives up"
 )
@@ -81,33 +88,58 @@ frag_make_certs() {
 # IP fragment arriving there dropped.
 interop_topology_s2s_extra() {
   local gw
+  lab_run modprobe -a ip6table_raw ip6t_frag
   for gw in gw-a gw-b; do
     lab_run ip -n "$gw" link set eth0 mtu "$FRAG_MTU"
     lab_run ip netns exec "$gw" iptables-legacy -t raw -A PREROUTING -i eth0 -f -j DROP
+    lab_run ip netns exec "$gw" ip6tables-legacy -t raw -A PREROUTING -i eth0 -m frag -j DROP
   done
-  lab_log "WAN MTU $FRAG_MTU; gw-a and gw-b drop IP fragments arriving on eth0"
+  lab_log "WAN MTU $FRAG_MTU; gw-a and gw-b drop IPv4 and IPv6 fragments arriving on eth0"
+  frag_check_path 192.0.2.2 ""
+  frag_check_path 2001:db8::2 6
 }
 
-# frag_dropped GW: how many IP fragments GW's raw rule dropped so far.
+# frag_check_path DEST FAMILY: from gw-a, a 1000-byte ping to gw-b's DEST
+# crosses, and a 1400-byte one, sent in two IP fragments, does not, and
+# gw-b's raw rule for FAMILY ("" or 6) counts the fragments.
+frag_check_path() {
+  local dropped
+  frag_zero
+  LAB_PING_OPTS="-s 1000" lab_assert_ping gw-a "$1" 1
+  LAB_PING_OPTS="-s 1400 -M dont" lab_assert_no_ping gw-a "$1"
+  dropped=$(frag_dropped gw-b "$2")
+  [[ $dropped =~ ^[0-9]+$ ]] && ((dropped > 0)) || lab_fail "gw-b's raw rule dropped no fragment of the big ping to $1 ('$dropped')"
+  lab_log "gw-b dropped $dropped fragments of the big ping to $1"
+}
+
+# frag_dropped GW [6]: how many IP (IPv6 with 6) fragments GW's raw rule
+# dropped since frag_zero.
 frag_dropped() {
-  ip netns exec "$1" iptables-legacy -t raw -L PREROUTING -v -n -x |
-    awk '$3 == "DROP" && / -f / { print $1; found = 1 } END { if (!found) print "?" }'
+  ip netns exec "$1" "ip${2:-}tables-legacy-save" -c -t raw |
+    awk '/-A PREROUTING .* -j DROP/ { gsub(/[][]/, "", $1); split($1, c, ":"); print c[1]; found = 1 }
+      END { if (!found) print "?" }'
 }
 
 # frag_zero: reset the raw rules' counters.
 frag_zero() {
   local gw
-  for gw in gw-a gw-b; do lab_run ip netns exec "$gw" iptables-legacy -t raw -Z PREROUTING; done
+  for gw in gw-a gw-b; do
+    lab_run ip netns exec "$gw" iptables-legacy -t raw -Z PREROUTING
+    lab_run ip netns exec "$gw" ip6tables-legacy -t raw -Z PREROUTING
+  done
 }
 
-# frag_configure FRAG: both daemons' configuration; FRAG no turns IKE
-# fragmentation off on both and shortens the retransmissions, so a lost
-# IKE_AUTH fails within seconds.
+# frag_configure FRAG [6]: both daemons' configuration, IKE over IPv6 with
+# 6; FRAG no turns IKE fragmentation off on both and shortens the
+# retransmissions, so a lost IKE_AUTH fails within seconds.
 frag_configure() {
-  local cfg sconf
+  local cfg sconf a=192.0.2.1 b=192.0.2.2 listen='"0.0.0.0"'
+  [ "${2:-}" = 6 ] && a=2001:db8::1 b=2001:db8::2 listen='"::"'
   cfg=$(ikev2d_config_file gw-a)
-  CASE_NAME=fragmentation certs_ikev2d_yaml gw-a-chain gw-a gw-a.test gw-b.test ca >"$cfg"
-  charon_write_config gw-b conn="$INTEROP_CONN" local_addrs=192.0.2.2 remote_addrs=192.0.2.1 \
+  CASE_NAME=fragmentation certs_ikev2d_yaml gw-a-chain gw-a gw-a.test gw-b.test ca |
+    sed -e "s/\"192\.0\.2\.1\"/\"$a\"/" -e "s/\"192\.0\.2\.2\"/\"$b\"/" -e "s/^  listen: .*/  listen: [$listen]/" >"$cfg"
+  grep -q "\"$a\"" "$cfg" || lab_fail "no address $a in $cfg"
+  charon_write_config gw-b conn="$INTEROP_CONN" local_addrs="$b" remote_addrs="$a" \
     local_id=gw-b.test remote_id=gw-a.test proposals=aes256gcm16-prfsha384-x25519 \
     local_auth=pubkey remote_auth=pubkey local_cert="$PKI_DIR/gw-b-chain.pem" local_key="$PKI_DIR/gw-b.key" \
     cacert="$PKI_DIR/ca.pem" \
@@ -125,11 +157,12 @@ frag_configure() {
     grep -q '^  retransmit_tries = 2$' "$sconf" || lab_fail "could not turn fragmentation off for charon"
 }
 
-# frag_tunnel: a case with fragmentation on: the tunnel comes up over the
-# lossy path, with IKE_AUTH in fragments both ways.
+# frag_tunnel NAME: a case with fragmentation on: the tunnel comes up over
+# the lossy path, with IKE_AUTH in fragments both ways.
 frag_tunnel() {
-  local log sent received reassembled line n
-  frag_configure yes
+  local log sent received reassembled line n family=""
+  [[ $1 == *-v6 ]] && family=6
+  frag_configure yes "$family"
   frag_zero
   interop_start
   [ "$ROLE" = responder ] && charon_initiate gw-b net "$INTEROP_CONN" "$INTEROP_TIMEOUT"
@@ -140,6 +173,10 @@ frag_tunnel() {
   interop_negotiated net
   interop_compare_ike aes256gcm16-prfsha384-curve25519
   interop_compare_child net aes256gcm16-noesn tunnel 10.1.0.0/24 10.2.0.0/24 $((2 * P))
+  if [ -n "$family" ]; then
+    [[ ${INTEROP_A[ike.9]:-} == "2001:db8::1["* ]] ||
+      lab_fail "ikev2d's IKE_SA runs from '${INTEROP_A[ike.9]:-}', not over IPv6"
+  fi
   # Each IKE_AUTH (two RSA-4096 certificates, a 512-byte signature) needs
   # at least three 1280-byte fragments.
   read -r sent received reassembled < <(ikev2d_ctl gw-a --json status |
@@ -157,7 +194,7 @@ frag_tunnel() {
     lab_fail "charon did not reassemble a fragmented IKE message"
   lab_log "charon: ${line#*] }"
   # Every IKE fragment fits the path: nothing was IP-fragmented.
-  lab_log "IP fragments dropped in this case: gw-a $(frag_dropped gw-a), gw-b $(frag_dropped gw-b)"
+  lab_log "IP fragments dropped in this case: gw-a $(frag_dropped gw-a) (IPv6 $(frag_dropped gw-a 6)), gw-b $(frag_dropped gw-b) (IPv6 $(frag_dropped gw-b 6))"
   interop_terminate_by "$(initiator_name)"
   interop_stop
 }
@@ -213,7 +250,7 @@ for spec in "${INTEROP_PICKED[@]}"; do
   body=frag_tunnel
   [ "$frag" = yes ] || body=frag_lost
   lab_step "case $num/${#INTEROP_PICKED[@]}: $name: $what"
-  interop_case "$num" "$name" - "$what" "$body"
+  interop_case "$num" "$name" - "$what" "$body" "$name"
   interop_count $?
 done
 interop_versions
