@@ -4,9 +4,10 @@
 # networks do. The WAN veths between gw-a (ikev2d) and gw-b (charon) have an
 # MTU of 1280, and each gateway drops IP fragments arriving on its WAN in
 # its raw table (IPv4 `-f`: each fragment but the first, which is enough to
-# lose the datagram; IPv6 `-m frag`: all). Both authenticate with RSA-4096 certificates
-# from their own intermediate CA under one root that each side trusts alone,
-# so each IKE_AUTH carries two big CERT payloads (about 3.5 KB in all):
+# lose the datagram; IPv6 `-m frag`: all). Both authenticate with RSA-4096
+# certificates from their own intermediate CA under one root that each side
+# trusts alone, so each IKE_AUTH carries two big CERT payloads (about 3.5 KB
+# in all):
 #   initiator          ikev2d initiates; IKE_AUTH must go in RFC 7383
 #                      fragments both ways (ikev2d's counters, charon's log
 #                      "splitting IKE message ... into N fragments" and
