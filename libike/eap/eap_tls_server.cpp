@@ -1,5 +1,7 @@
 #include "libike/eap/eap_tls_server.hpp"
 
+#include <algorithm>
+
 #include "libike/crypto/cert_validation.hpp"
 #include "libike/sa/identity.hpp"
 
@@ -7,9 +9,16 @@ namespace ike {
 
 namespace {
 
-// A handshake takes about ten rounds with fragments; a peer that keeps the
-// conversation going far longer is stalling (strongSwan stops at 32 too).
-constexpr unsigned max_rounds = 50;
+// A handshake takes about ten rounds with 1000-octet fragments; a peer that
+// keeps the conversation going far longer (e.g. in one-octet fragments) is
+// stalling. strongSwan stops at 32 rounds of 1024 octets; we allow 50 and
+// scale with a smaller configured fragment size.
+constexpr unsigned rounds_per_1000_octets = 50;
+
+unsigned round_limit(std::size_t fragment_size) {
+    const std::size_t size = std::clamp<std::size_t>(fragment_size, 1, 1000);
+    return rounds_per_1000_octets * static_cast<unsigned>((1000 + size - 1) / size);
+}
 
 }  // namespace
 
@@ -21,7 +30,8 @@ eap_tls_server::eap_tls_server(const eap_session_params& params)
       now_(params.now),
       min_version_(params.tls_min_version),
       max_version_(params.tls_max_version),
-      outgoing_(params.tls_fragment_size > 0 ? params.tls_fragment_size : 1000) {}
+      outgoing_(params.tls_fragment_size > 0 ? params.tls_fragment_size : 1000),
+      max_rounds_(round_limit(params.tls_fragment_size)) {}
 
 std::expected<void, cert_error> eap_tls_server::check_client(const certificate& cert) const {
     // RFC 5216 §5.2: the identity the peer claimed must be the one its
@@ -60,9 +70,9 @@ method_step eap_tls_server::initiate(std::string_view identity) {
 }
 
 method_step eap_tls_server::process(bytes_view type_data) {
-    if (++rounds_ > max_rounds)
+    if (++rounds_ > max_rounds_)
         return fail({eap_errc::unexpected_packet,
-                     "EAP-TLS: no result after " + std::to_string(max_rounds) + " rounds"});
+                     "EAP-TLS: no result after " + std::to_string(max_rounds_) + " rounds"});
     if (state_ == state::alert_sent) {
         // The peer got our alert; whatever it answers, it failed for the
         // reason already found.

@@ -61,6 +61,7 @@ class eap_tls_server final : public eap_method_server {
     eap_tls::fragmenter outgoing_;
     std::optional<eap_error> final_error_;
     bool finished_sent_ = false;
+    unsigned max_rounds_;
     unsigned rounds_ = 0;
 };
 
