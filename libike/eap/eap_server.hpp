@@ -147,6 +147,9 @@ struct eap_session_params {
     /// TLS octets per EAP-TLS request, so an IKE_AUTH response stays well
     /// under common MTUs (charon's own default is 1024).
     std::size_t tls_fragment_size = 1000;
+    /// The TLS 1.3 MSK derivation: RFC 9190, or charon 5.9.x's own (see
+    /// tls13_msk) for charon clients configured with TLS 1.3.
+    tls13_msk tls13_key_derivation = tls13_msk::rfc9190;
 };
 
 /// Makes sessions; one backend serves the whole daemon.

@@ -105,7 +105,7 @@ peer_step eap_tls_peer::on_flight(std::uint8_t identifier, bytes flight) {
         // only the 0x00 record says so (RFC 9190 §2.5).
         const bytes app = tls_->read();
         if (tls_->version() == tls_version::tls1_2 || (app.size() == 1 && app[0] == 0)) {
-            auto msk = tls_->export_msk();
+            auto msk = tls_->export_msk(config_.tls13_key_derivation);
             if (!msk) return fail(std::move(msk.error()));
             msk_ = std::move(*msk);
             accepted_ = true;

@@ -35,6 +35,7 @@ struct eap_tls_peer_config {
     tls_version min_version = tls_version::tls1_2;
     tls_version max_version = tls_version::tls1_3;
     std::size_t fragment_size = 1000;
+    tls13_msk tls13_key_derivation = tls13_msk::rfc9190;
 };
 
 class eap_tls_peer {

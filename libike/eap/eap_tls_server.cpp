@@ -30,6 +30,7 @@ eap_tls_server::eap_tls_server(const eap_session_params& params)
       now_(params.now),
       min_version_(params.tls_min_version),
       max_version_(params.tls_max_version),
+      tls13_msk_(params.tls13_key_derivation),
       outgoing_(params.tls_fragment_size > 0 ? params.tls_fragment_size : 1000),
       max_rounds_(round_limit(params.tls_fragment_size)) {}
 
@@ -138,7 +139,7 @@ method_step eap_tls_server::send_output() {
 }
 
 method_step eap_tls_server::finish() {
-    auto msk = tls_->export_msk();
+    auto msk = tls_->export_msk(tls13_msk_);
     if (!msk) return fail(std::move(msk.error()));
     state_ = state::done;
     return method_success{std::move(*msk), identity_};

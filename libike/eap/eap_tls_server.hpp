@@ -54,6 +54,7 @@ class eap_tls_server final : public eap_method_server {
     cert_time now_;
     tls_version min_version_;
     tls_version max_version_;
+    tls13_msk tls13_msk_;
     state state_ = state::idle;
     std::string identity_;
     std::unique_ptr<tls_channel> tls_;

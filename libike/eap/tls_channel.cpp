@@ -237,7 +237,7 @@ bytes tls_channel::read() {
     return std::exchange(app_in_, {});
 }
 
-std::expected<secret, eap_error> tls_channel::export_msk() const {
+std::expected<secret, eap_error> tls_channel::export_msk(tls13_msk tls13) const {
     if (!established_)
         return std::unexpected(
             eap_error{eap_errc::session_state, "EAP-TLS: key material before the handshake"});
@@ -246,15 +246,18 @@ std::expected<secret, eap_error> tls_channel::export_msk() const {
     // length must be the RFC's.
     secret key_material(128);
     int ok = 0;
-    if (version() == tls_version::tls1_3) {
+    static constexpr char rfc5216_label[] = "client EAP encryption";
+    if (version() == tls_version::tls1_3 && tls13 == tls13_msk::strongswan_5_9) {
+        ok = SSL_export_keying_material(ssl_, key_material.data(), key_material.size(),
+                                        rfc5216_label, sizeof rfc5216_label - 1, nullptr, 0, 1);
+    } else if (version() == tls_version::tls1_3) {
         static constexpr char label[] = "EXPORTER_EAP_TLS_Key_Material";
         static constexpr unsigned char context[] = {13};  // EAP-TLS's Type-Code
         ok = SSL_export_keying_material(ssl_, key_material.data(), key_material.size(), label,
                                         sizeof label - 1, context, sizeof context, 1);
     } else {
-        static constexpr char label[] = "client EAP encryption";
-        ok = SSL_export_keying_material(ssl_, key_material.data(), key_material.size(), label,
-                                        sizeof label - 1, nullptr, 0, 0);
+        ok = SSL_export_keying_material(ssl_, key_material.data(), key_material.size(),
+                                        rfc5216_label, sizeof rfc5216_label - 1, nullptr, 0, 0);
     }
     if (ok != 1) return std::unexpected(unavailable("the TLS exporter failed"));
     return key_material.slice(0, 64);

@@ -37,6 +37,17 @@ class trust_store;
 enum class tls_version : std::uint8_t { tls1_2 = 1, tls1_3 };
 std::string_view name(tls_version v);
 
+/// How the EAP-TLS MSK is derived under TLS 1.3.
+enum class tls13_msk : std::uint8_t {
+    /// RFC 9190 §2.3: exporter label "EXPORTER_EAP_TLS_Key_Material",
+    /// context the EAP type (0x0D).
+    rfc9190,
+    /// What charon 5.9.x does (its libtls predates RFC 9190): the TLS 1.3
+    /// exporter with RFC 5216's label "client EAP encryption" and an empty
+    /// context. Only for peers that are charon with libtls version_max = 1.3.
+    strongswan_5_9,
+};
+
 struct tls_channel_config {
     bool server = true;
     /// Our certificate, its intermediates (issuer first) and key. A server
@@ -91,10 +102,9 @@ class tls_channel {
 
     /// 64 octets of MSK for EAP-TLS: the TLS exporter with label "client EAP
     /// encryption" and no context under TLS 1.2 (RFC 5216 §2.3, the TLS-PRF
-    /// over both randoms), "EXPORTER_EAP_TLS_Key_Material" with context 0x0D
-    /// under TLS 1.3 (RFC 9190 §2.3). Precondition: established().
-    /// Errors: backend_unavailable if OpenSSL refuses.
-    std::expected<secret, eap_error> export_msk() const;
+    /// over both randoms); under TLS 1.3 as `tls13` says. Precondition:
+    /// established(). Errors: backend_unavailable if OpenSSL refuses.
+    std::expected<secret, eap_error> export_msk(tls13_msk tls13 = tls13_msk::rfc9190) const;
 
     /// The peer's certificate once it validated.
     const std::optional<certificate>& peer_certificate() const { return peer_cert_; }

@@ -146,6 +146,29 @@ TEST(eap_tls, tls13_handshake_gives_both_sides_the_same_msk) {
     expect_success(o, tls_version::tls1_3, peer);
 }
 
+TEST(eap_tls, tls13_strongswan_compatible_msk_is_a_different_key) {
+    // charon 5.9.8 derives its TLS 1.3 MSK with RFC 5216's label; both ends
+    // set the same way agree, and the key is not RFC 9190's.
+    auto& p = shared_pki();
+    gateway gw(p);
+    gw.params.tls13_key_derivation = tls13_msk::strongswan_5_9;
+    auto cfg = carol_config(p);
+    cfg.tls13_key_derivation = tls13_msk::strongswan_5_9;
+    eap_tls_peer peer(cfg);
+    auto server = gw.session();
+    auto o = converse(*server, peer, "carol@example.org");
+    expect_success(o, tls_version::tls1_3, peer);
+
+    gateway mixed(p);  // RFC 9190 server, strongSwan-style peer: MSKs differ
+    eap_tls_peer old_peer(cfg);
+    auto s2 = mixed.session();
+    auto o2 = converse(*s2, old_peer, "carol@example.org");
+    auto* ok = std::get_if<eap_success_step>(&o2.last);
+    auto* peer_ok = std::get_if<peer_success>(&o2.peer_last);
+    ASSERT_TRUE(ok != nullptr && peer_ok != nullptr);
+    EXPECT_FALSE(ok->msk == peer_ok->msk);
+}
+
 TEST(eap_tls, msk_differs_between_sessions) {
     auto& p = shared_pki();
     gateway gw(p);
