@@ -36,12 +36,13 @@
 //  3. Each further IKE_AUTH request carries one EAP payload: pass its body
 //     to `process()`. A request without one fails the exchange.
 //
-// EAP-TLS (RFC 5216) fits the same contract: its packets carry TLS records
-// with the L/M/S flags and fragments, which the method handles inside
-// `process()` (each fragment is one request/response round, the method
-// keeping the reassembly), and the client certificate is checked by the
-// method against a trust store that will join `eap_session_params` then; the
-// steps above stay as they are.
+// EAP-TLS (RFC 5216, eap_tls_server.hpp) fits the same contract: its packets
+// carry TLS records with the L/M/S flags and fragments, which the method
+// handles inside `process()` (each fragment is one request/response round,
+// the method keeping the reassembly), and the client certificate is checked
+// by the method against `eap_session_params::tls_trust` at `now`; a refused
+// certificate gives an eap_request_step with `failing` set (our TLS alert),
+// then eap_failure. The steps above stay as they are.
 #include <cstddef>
 #include <cstdint>
 #include <expected>

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <string>
 
-
 namespace ike::eap_tls {
 
 namespace {
@@ -22,8 +21,9 @@ std::expected<fragment, eap_error> decode_fragment(bytes_view type_data) {
     if ((f.flags & flag_length) != 0) {
         if (rest.size() < 4)
             return std::unexpected(malformed("the L flag is set but the length field is cut off"));
-        const std::uint32_t total = (std::uint32_t{rest[0]} << 24) | (std::uint32_t{rest[1]} << 16) |
-                                    (std::uint32_t{rest[2]} << 8) | std::uint32_t{rest[3]};
+        const std::uint32_t total = (std::uint32_t{rest[0]} << 24) |
+                                    (std::uint32_t{rest[1]} << 16) | (std::uint32_t{rest[2]} << 8) |
+                                    std::uint32_t{rest[3]};
         rest = rest.subspan(4);
         if (total > max_message_size)
             return std::unexpected(malformed("announced TLS message of " + std::to_string(total) +

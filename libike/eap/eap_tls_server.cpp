@@ -49,8 +49,7 @@ std::expected<void, cert_error> eap_tls_server::check_client(const certificate& 
 }
 
 method_step eap_tls_server::initiate(std::string_view identity) {
-    if (state_ != state::idle)
-        return fail({eap_errc::session_state, "EAP-TLS started twice"});
+    if (state_ != state::idle) return fail({eap_errc::session_state, "EAP-TLS started twice"});
     identity_ = identity;
     tls_channel_config config;
     config.server = true;
@@ -84,8 +83,7 @@ method_step eap_tls_server::process(bytes_view type_data) {
         return fail({eap_errc::session_state, "EAP-TLS: no request outstanding"});
     auto f = eap_tls::decode_fragment(type_data);
     if (!f) return fail(std::move(f.error()));
-    if (f->start())
-        return fail({eap_errc::unexpected_packet, "EAP-TLS: a Start from the peer"});
+    if (f->start()) return fail({eap_errc::unexpected_packet, "EAP-TLS: a Start from the peer"});
     if (outgoing_.pending()) {
         if (!f->is_ack())
             return fail({eap_errc::unexpected_packet,

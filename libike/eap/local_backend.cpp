@@ -151,8 +151,7 @@ std::expected<std::unique_ptr<eap_server>, eap_error> local_backend::create_sess
         method = std::make_unique<eap_tls_server>(params);
     } else {
         if (auto loaded = load_legacy_provider(); !loaded) return std::unexpected(loaded.error());
-        method =
-            std::make_unique<mschapv2_server>(users_, *params.random, params.mschapv2_retries);
+        method = std::make_unique<mschapv2_server>(users_, *params.random, params.mschapv2_retries);
     }
     return std::make_unique<local_session>(std::move(method), params.ask_identity, *params.random);
 }

@@ -94,8 +94,8 @@ std::expected<void, eap_error> tls_channel::setup() {
         if (SSL_CTX_use_certificate(ctx_, c.cert->native()) != 1 ||
             SSL_CTX_use_PrivateKey(ctx_, c.key->native()) != 1 ||
             SSL_CTX_check_private_key(ctx_) != 1)
-            return std::unexpected(unavailable("the key does not match certificate '" +
-                                               c.cert->subject() + "'"));
+            return std::unexpected(
+                unavailable("the key does not match certificate '" + c.cert->subject() + "'"));
         for (const auto& inter : c.chain)
             if (SSL_CTX_add1_chain_cert(ctx_, inter.native()) != 1)
                 return std::unexpected(
@@ -104,9 +104,9 @@ std::expected<void, eap_error> tls_channel::setup() {
     // A server demands the client's certificate (RFC 5216 §2.1.1: EAP-TLS
     // authenticates the peer by it); both sides verify the other's chain
     // with our callback instead of OpenSSL's verifier.
-    SSL_CTX_set_verify(ctx_, c.server ? SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT
-                                      : SSL_VERIFY_PEER,
-                       nullptr);
+    SSL_CTX_set_verify(
+        ctx_, c.server ? SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT : SSL_VERIFY_PEER,
+        nullptr);
     SSL_CTX_set_cert_verify_callback(ctx_, &tls_channel::verify_cb, this);
 
     ssl_ = SSL_new(ctx_);
@@ -226,7 +226,9 @@ std::optional<tls_version> tls_channel::version() const {
 }
 
 std::expected<void, eap_error> tls_channel::write(bytes_view data) {
-    if (!established_) return std::unexpected(eap_error{eap_errc::session_state, "EAP-TLS: write before the handshake"});
+    if (!established_)
+        return std::unexpected(
+            eap_error{eap_errc::session_state, "EAP-TLS: write before the handshake"});
     const int n = SSL_write(ssl_, data.data(), static_cast<int>(data.size()));
     if (n != static_cast<int>(data.size()))
         return std::unexpected(handshake_error(SSL_get_error(ssl_, n)));
