@@ -113,6 +113,16 @@ std::string failure_text(const eap_step& step) {
                         : "not a failure (step " + std::to_string(step.index()) + ")";
 }
 
+/// The server's failure reason and that it is a certificate rejection.
+void expect_refused(const outcome& o, eap_errc code, std::string_view words) {
+    auto* f = std::get_if<eap_failure_step>(&o.last);
+    ASSERT_NE(f, nullptr) << "the server did not refuse";
+    if (std::getenv("EAP_TLS_SHOW") != nullptr) std::cerr << f->error.message() << "\n";
+    EXPECT_EQ(f->error.code, code) << f->error.message();
+    EXPECT_NE(f->error.message().find(words), std::string::npos) << f->error.message();
+    EXPECT_TRUE(std::holds_alternative<peer_failure>(o.peer_last));
+}
+
 void expect_success(const outcome& o, tls_version v, const eap_tls_peer& peer) {
     auto* ok = std::get_if<eap_success_step>(&o.last);
     ASSERT_NE(ok, nullptr) << failure_text(o.last);
@@ -169,6 +179,63 @@ TEST(eap_tls, tls13_strongswan_compatible_msk_is_a_different_key) {
     EXPECT_FALSE(ok->msk == peer_ok->msk);
 }
 
+TEST(eap_tls, intermediates_travel_in_tls_and_rsa_keys_work) {
+    // Client and server each send an intermediate CA in their Certificate
+    // message; the trust stores hold only the roots. RSA for the server, as
+    // many gateways have.
+    auto& p = shared_pki();
+    issued sub_ca = issue({.cn = "Sub CA", .ca = true, .serial = 20}, &p.ca);
+    issued gw_rsa = issue({.cn = "vpn.example.org", .san = "DNS:vpn.example.org", .serial = 21},
+                          &sub_ca, key_type::rsa);
+    issued carol2 = issue({.cn = "carol", .san = "email:carol@example.org", .serial = 22}, &sub_ca);
+    private_key gw_key = load_key(gw_rsa.key.get());
+    private_key carol_key = load_key(carol2.key.get());
+    for (auto v : {tls_version::tls1_2, tls_version::tls1_3}) {
+        gateway gw(p);
+        gw.params.tls_certificate = &gw_rsa.cert;
+        gw.params.tls_key = &gw_key;
+        gw.params.tls_chain = {sub_ca.cert};
+        auto cfg = carol_config(p);
+        cfg.cert = &carol2.cert;
+        cfg.key = &carol_key;
+        cfg.chain = {sub_ca.cert};
+        cfg.max_version = v;
+        eap_tls_peer peer(cfg);
+        auto server = gw.session();
+        auto o = converse(*server, peer, "carol@example.org");
+        expect_success(o, v, peer);
+    }
+    // Without the intermediate, the client's chain is incomplete.
+    gateway gw(p);
+    auto cfg = carol_config(p);
+    cfg.cert = &carol2.cert;
+    cfg.key = &carol_key;
+    eap_tls_peer peer(cfg);
+    auto server = gw.session();
+    auto o = converse(*server, peer, "carol@example.org");
+    expect_refused(o, eap_errc::certificate_rejected, "Sub CA");
+}
+
+TEST(eap_tls, fqdn_and_dn_identities_match_the_certificate) {
+    auto& p = shared_pki();
+    issued host =
+        issue({.cn = "laptop.example.org", .san = "DNS:laptop.example.org", .serial = 30}, &p.ca);
+    private_key host_key = load_key(host.key.get());
+    for (std::string id : {"laptop.example.org", "O=ikev2d tests, CN=laptop.example.org"}) {
+        gateway gw(p);
+        auto cfg = carol_config(p);
+        cfg.identity = id;
+        cfg.cert = &host.cert;
+        cfg.key = &host_key;
+        eap_tls_peer peer(cfg);
+        auto server = gw.session();
+        auto o = converse(*server, peer, id);
+        auto* ok = std::get_if<eap_success_step>(&o.last);
+        ASSERT_NE(ok, nullptr) << id << ": " << failure_text(o.last);
+        EXPECT_EQ(ok->identity, id);
+    }
+}
+
 TEST(eap_tls, msk_differs_between_sessions) {
     auto& p = shared_pki();
     gateway gw(p);
@@ -215,16 +282,6 @@ TEST(eap_tls, requests_stay_within_the_fragment_size) {
             EXPECT_GT(o.requests.size(), 4u) << "fragment size " << size;
         }
     }
-}
-
-/// The server's failure reason and that it is a certificate rejection.
-void expect_refused(const outcome& o, eap_errc code, std::string_view words) {
-    auto* f = std::get_if<eap_failure_step>(&o.last);
-    ASSERT_NE(f, nullptr) << "the server did not refuse";
-    if (std::getenv("EAP_TLS_SHOW") != nullptr) std::cerr << f->error.message() << "\n";
-    EXPECT_EQ(f->error.code, code) << f->error.message();
-    EXPECT_NE(f->error.message().find(words), std::string::npos) << f->error.message();
-    EXPECT_TRUE(std::holds_alternative<peer_failure>(o.peer_last));
 }
 
 TEST(eap_tls, client_from_an_unknown_ca_is_refused) {
