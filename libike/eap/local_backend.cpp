@@ -125,6 +125,9 @@ std::string missing_tls_params(const eap_session_params& p) {
     need(p.tls_certificate != nullptr, "a server certificate");
     need(p.tls_key != nullptr, "its private key");
     need(p.tls_trust != nullptr, "trusted CA certificates for client certificates");
+    // A zero time would make every certificate "not yet valid": the caller
+    // forgot to pass its clock.
+    need(p.now != cert_time{}, "the wall-clock time to check certificates at");
     return out;
 }
 

@@ -27,8 +27,8 @@ class local_backend final : public eap_backend {
     /// Errors: backend_unavailable if `params.random` is null, if no method
     /// in `params.methods` is implemented here, if MSCHAPv2 is chosen and
     /// OpenSSL's legacy provider cannot be loaded (the text says how to
-    /// install it), or if EAP-TLS is chosen without tls_certificate, tls_key
-    /// or tls_trust (the text names what is missing).
+    /// install it), or if EAP-TLS is chosen without tls_certificate, tls_key,
+    /// tls_trust or `now` (the text names what is missing).
     std::expected<std::unique_ptr<eap_server>, eap_error> create_session(
         const eap_session_params& params) override;
 

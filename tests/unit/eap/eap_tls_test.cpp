@@ -404,11 +404,13 @@ TEST(eap_tls, session_needs_certificate_key_and_trust) {
     gateway gw(p);
     gw.params.tls_key = nullptr;
     gw.params.tls_trust = nullptr;
+    gw.params.now = {};
     auto s = gw.backend.create_session(gw.params);
     ASSERT_FALSE(s);
     EXPECT_EQ(s.error().code, eap_errc::backend_unavailable);
     EXPECT_NE(s.error().message().find("private key"), std::string::npos);
     EXPECT_NE(s.error().message().find("trusted CA"), std::string::npos);
+    EXPECT_NE(s.error().message().find("wall-clock time"), std::string::npos);
 }
 
 // ---- packets that lie or come at the wrong time ----
