@@ -432,18 +432,20 @@ void event_loop::install_virtual_ips(const ike::virtual_ip_assigned& v) {
     const auto sa = engine_->find_sa(v.ike);
     if (!vips_ || !sa) {
         log(subsystem::knl)
-            .warn("{} virtual IP {} not installed (kernel backend 'none'): traffic from this "
-                  "host will not use it",
-                  context(v.ike), addresses);
+            .warn(
+                "{} virtual IP {} not installed (kernel backend 'none'): traffic from this "
+                "host will not use it",
+                context(v.ike), addresses);
         return;
     }
     auto dev = vips_->assign(v.ike, sa->remote.ip, v.addresses);
     if (!dev) {
         ++kernel_failures_;
         log(subsystem::knl)
-            .error("{} {}; the CHILD_SAs use the virtual IP {} as their source, so traffic of "
-                   "this host reaches the tunnel only once it is on an interface",
-                   context(v.ike), dev.error(), addresses);
+            .error(
+                "{} {}; the CHILD_SAs use the virtual IP {} as their source, so traffic of "
+                "this host reaches the tunnel only once it is on an interface",
+                context(v.ike), dev.error(), addresses);
         return;
     }
     log(subsystem::knl).info("{} virtual IP {} installed on {}", context(v.ike), addresses, *dev);
@@ -455,10 +457,11 @@ void event_loop::route_child(const ike::install_child_sa& req) {
     if (!routes) {
         ++kernel_failures_;
         log(subsystem::knl)
-            .error("{} CHILD_SA {} #{}: {}; traffic from this host to {} does not use the "
-                   "virtual IP and misses the tunnel",
-                   context(req.ike), req.name, req.child, routes.error(),
-                   ike::to_string(req.remote_ts));
+            .error(
+                "{} CHILD_SA {} #{}: {}; traffic from this host to {} does not use the "
+                "virtual IP and misses the tunnel",
+                context(req.ike), req.name, req.child, routes.error(),
+                ike::to_string(req.remote_ts));
         return;
     }
     for (const auto& r : *routes)

@@ -93,10 +93,10 @@ std::expected<void, std::string> vip_installer::release_address(const xfrm::ip_a
     const held_address h = *it;
     addresses_.erase(it);
     if (!h.ours) return {};
-    if (auto ok = net_.delete_address(h.ifindex, h.addr); !ok && ok.error().value() != EADDRNOTAVAIL)
+    if (auto ok = net_.delete_address(h.ifindex, h.addr);
+        !ok && ok.error().value() != EADDRNOTAVAIL)
         return std::unexpected("cannot remove " + with_prefix(h.addr, xfrm::host_prefix(h.addr)) +
-                               " from " + net_.interface_name(h.ifindex) + ": " +
-                               why(ok.error()));
+                               " from " + net_.interface_name(h.ifindex) + ": " + why(ok.error()));
     return {};
 }
 
@@ -115,8 +115,8 @@ std::vector<xfrm::route_spec> vip_installer::routes_for(const sa_vips& sa,
         });
         if (src == sa.vips.end()) continue;
         for (const auto& sel : range_to_selectors(remote, false)) {
-            xfrm::route_spec r{sel.dst, sel.dst_prefix, sa.hop.gateway, *src, sa.hop.ifindex,
-                               settings_.table};
+            xfrm::route_spec r{sel.dst, sel.dst_prefix, sa.hop.gateway,
+                               *src,    sa.hop.ifindex, settings_.table};
             if (r.gateway && r.gateway->family != r.dst.family) r.gateway.reset();
             peer_covered = peer_covered || covers(r.dst, r.prefix, sa.peer);
             out.push_back(r);

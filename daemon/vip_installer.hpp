@@ -30,9 +30,9 @@ namespace ikev2d {
 
 /// The daemon settings for virtual IPs.
 struct vip_settings {
-    std::string interface;           ///< daemon.vip_interface; empty: the route's to the peer
-    std::uint32_t table = 220;       ///< daemon.routing_table; 0: no routes
-    std::uint32_t priority = 220;    ///< daemon.routing_table_prio
+    std::string interface;         ///< daemon.vip_interface; empty: the route's to the peer
+    std::uint32_t table = 220;     ///< daemon.routing_table; 0: no routes
+    std::uint32_t priority = 220;  ///< daemon.routing_table_prio
 };
 
 class vip_installer {

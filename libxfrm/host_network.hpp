@@ -37,8 +37,7 @@ class host_network {
     /// Adds/removes "from all lookup `table` priority `priority`" for `family`.
     virtual std::expected<void, kernel_error> add_rule(std::uint16_t family, std::uint32_t table,
                                                        std::uint32_t priority) = 0;
-    virtual std::expected<void, kernel_error> delete_rule(std::uint16_t family,
-                                                          std::uint32_t table,
+    virtual std::expected<void, kernel_error> delete_rule(std::uint16_t family, std::uint32_t table,
                                                           std::uint32_t priority) = 0;
 };
 

@@ -19,7 +19,8 @@ nl_message route_message(std::uint16_t type, std::uint16_t flags, const route_sp
     rt.rtm_family = static_cast<std::uint8_t>(r.dst.family);
     rt.rtm_dst_len = r.prefix;
     // The table goes in RTA_TABLE; rtm_table only holds ids below 256.
-    rt.rtm_table = r.table < 256 ? static_cast<std::uint8_t>(r.table) : std::uint8_t{RT_TABLE_UNSPEC};
+    rt.rtm_table =
+        r.table < 256 ? static_cast<std::uint8_t>(r.table) : std::uint8_t{RT_TABLE_UNSPEC};
     rt.rtm_protocol = RTPROT_STATIC;
     rt.rtm_scope = RT_SCOPE_UNIVERSE;
     rt.rtm_type = RTN_UNICAST;
@@ -67,8 +68,7 @@ nl_message add_rule_message(std::uint16_t family, std::uint32_t table, std::uint
     return rule_message(RTM_NEWRULE, NLM_F_CREATE | NLM_F_EXCL, family, table, priority);
 }
 
-nl_message delete_rule_message(std::uint16_t family, std::uint32_t table,
-                               std::uint32_t priority) {
+nl_message delete_rule_message(std::uint16_t family, std::uint32_t table, std::uint32_t priority) {
     return rule_message(RTM_DELRULE, 0, family, table, priority);
 }
 

@@ -108,7 +108,8 @@ std::expected<void, kernel_error> rtnl_channel::execute(nl_message request) {
 std::expected<nl_message, kernel_error> rtnl_channel::query(nl_message request) {
     auto replies = exchange(request);
     if (!replies) return std::unexpected(replies.error());
-    if (replies->empty()) return std::unexpected(make_kernel_error(ENODATA, "empty rtnetlink reply"));
+    if (replies->empty())
+        return std::unexpected(make_kernel_error(ENODATA, "empty rtnetlink reply"));
     return std::move(replies->front());
 }
 

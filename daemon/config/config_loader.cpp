@@ -21,11 +21,19 @@ namespace {
 
 constexpr std::string_view top_keys[] = {"daemon", "secrets", "authorities", "connections",
                                          "pools"};
-constexpr std::string_view daemon_keys[] = {
-    "listen",          "ports",           "control_socket", "log",
-    "reqid_range",     "nat_keepalive",   "fragment_size",  "retransmit_timeout",
-    "retransmit_base", "retransmit_tries", "vip_interface",  "routing_table",
-    "routing_table_prio"};
+constexpr std::string_view daemon_keys[] = {"listen",
+                                            "ports",
+                                            "control_socket",
+                                            "log",
+                                            "reqid_range",
+                                            "nat_keepalive",
+                                            "fragment_size",
+                                            "retransmit_timeout",
+                                            "retransmit_base",
+                                            "retransmit_tries",
+                                            "vip_interface",
+                                            "routing_table",
+                                            "routing_table_prio"};
 constexpr std::string_view port_keys[] = {"ike", "natt"};
 constexpr std::string_view secret_keys[] = {"ids", "psk", "psk_file"};
 // charon's logging subsystems, plus "default".
@@ -172,8 +180,9 @@ void load_virtual_ip_settings(const schema_map& daemon, daemon_config& out) {
     if (auto s = daemon.get_scalar("vip_interface")) {
         if (s->value.empty() || s->value.size() >= 16 ||
             s->value.find_first_of("/ \t") != std::string::npos) {
-            diag.error(*s, "vip_interface must be an interface name such as eth0 (at most 15 "
-                           "characters, no '/' or blanks)");
+            diag.error(*s,
+                       "vip_interface must be an interface name such as eth0 (at most 15 "
+                       "characters, no '/' or blanks)");
         } else {
             out.vip_interface = s->value;
         }

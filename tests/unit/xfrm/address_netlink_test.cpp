@@ -3,9 +3,9 @@
 #include "libxfrm/address_netlink.hpp"
 
 #include <gtest/gtest.h>
-#include <sys/socket.h>
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
+#include <sys/socket.h>
 
 #include "raw_netlink.hpp"
 

@@ -3,9 +3,9 @@
 #include "libxfrm/route_netlink.hpp"
 
 #include <gtest/gtest.h>
-#include <sys/socket.h>
 #include <linux/fib_rules.h>
 #include <linux/rtnetlink.h>
+#include <sys/socket.h>
 
 #include "raw_netlink.hpp"
 
@@ -79,7 +79,8 @@ ike::bytes answer(bool with_gateway, bool with_oif) {
     rtmsg rt{};
     rt.rtm_family = AF_INET;
     rt.rtm_dst_len = 32;
-    const std::uint8_t dst[4] = {198, 51, 100, 7}, gw[4] = {192, 0, 2, 254}, src[4] = {192, 0, 2, 11};
+    const std::uint8_t dst[4] = {198, 51, 100, 7}, gw[4] = {192, 0, 2, 254},
+                       src[4] = {192, 0, 2, 11};
     const std::uint32_t oif = 4;
     raw_writer w(RTM_NEWROUTE);
     w.fixed(rt).attr(RTA_DST, dst, 4).attr(RTA_PREFSRC, src, 4);
@@ -113,7 +114,8 @@ TEST(route_netlink, refuses_answers_it_cannot_use) {
     rt.rtm_family = AF_INET;
     const std::uint8_t short_gw[2] = {1, 2};
     const std::uint32_t oif = 1;
-    const auto bad_gw = raw_writer(RTM_NEWROUTE).fixed(rt).attr(RTA_GATEWAY, short_gw, 2).attr(RTA_OIF, oif).done();
+    const auto bad_gw =
+        raw_writer(RTM_NEWROUTE).fixed(rt).attr(RTA_GATEWAY, short_gw, 2).attr(RTA_OIF, oif).done();
     EXPECT_FALSE(parse_route_answer(bad_gw));
 }
 
