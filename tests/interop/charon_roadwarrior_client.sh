@@ -114,11 +114,17 @@ $(<"$LAB_OUT/vip-state-rw$k")"
   lab_log "rw$k: virtual IP $vip on eth0, rule 220 and source routes in table 220"
 }
 
+# lan_saw PCAP VIP: the capture holds an echo request from VIP to lan-a.
+lan_saw() { tcpdump -n -r "$1" 2>/dev/null | grep -q "IP ${2//./\\.} > 10\.1\.0\.10: ICMP echo request"; }
+
 # check_traffic K VIP: a plain ping from rwK to lan-a crosses the tunnel from VIP.
 check_traffic() {
   local k=$1 vip=$2 spi_in spi_out
-  lab_tcpdump lan-a eth0 "lan-rw$k" icmp
+  # Immediate mode: packets reach the file as they come, not when a buffer
+  # block times out (TERM may come first).
+  lab_tcpdump lan-a eth0 "lan-rw$k" --immediate-mode icmp
   lab_assert_ping "rw$k" 10.1.0.10 3
+  lab_wait_for 5 lan_saw "$LAB_OUT/lan-rw$k.pcap" "$vip" || true
   lab_stop "lan-rw$k"
   tcpdump -n -r "$LAB_OUT/lan-rw$k.pcap" >"$LAB_OUT/lan-rw$k.txt" 2>&1
   grep -q "IP $vip > 10\.1\.0\.10: ICMP echo request" "$LAB_OUT/lan-rw$k.txt" ||
