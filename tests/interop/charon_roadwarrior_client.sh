@@ -167,8 +167,14 @@ done
 [ "${VIP[1]}" != "${VIP[2]}" ] || lab_fail "both clients got ${VIP[1]}"
 for k in 1 2; do check_traffic "$k" "${VIP[$k]}"; done
 # rw2's 0.0.0.0/0 tunnel does not take the gateway itself: that ping leaves
-# from rw2's own address, outside the tunnel (gw-a drops no input).
+# from rw2's own address, outside the tunnel (gw-a drops no input), and the
+# outbound SA counts nothing more.
+spi_out=0x$(ikev2d_child_field rw2 home spi_out)
+before=$(lab_xfrm_packets rw2 "$spi_out")
 lab_assert_ping rw2 192.0.2.1 2
+after=$(lab_xfrm_packets rw2 "$spi_out")
+[[ -n $before && $before == "$after" ]] ||
+  lab_fail "rw2's ping to the gateway went into the tunnel (SA $spi_out: '$before' -> '$after' packets)"
 lab_wait_for 10 charon_has_peer 192.0.2.11 || lab_fail "charon has no IKE_SA with rw1: $(charon_list_sas gw-a)"
 
 lab_step "2. terminate (rw1) and SIGTERM (rw2) remove address, routes and rule"
