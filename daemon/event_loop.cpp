@@ -431,11 +431,13 @@ void event_loop::install_virtual_ips(const ike::virtual_ip_assigned& v) {
         addresses += (addresses.empty() ? "" : ", ") + ike::to_string(a);
     const auto sa = engine_->find_sa(v.ike);
     if (!vips_ || !sa) {
+        // No rtnetlink (kernel backend 'none', or its socket failed at start,
+        // which was logged), or the IKE_SA already went in the same call.
         log(subsystem::knl)
             .warn(
-                "{} virtual IP {} not installed (kernel backend 'none'): traffic from this "
-                "host will not use it",
-                context(v.ike), addresses);
+                "{} virtual IP {} not installed ({}): traffic from this host will not use it",
+                context(v.ike), addresses,
+                !vips_ ? "no rtnetlink: kernel backend 'none' or no socket" : "the IKE_SA is gone");
         return;
     }
     auto dev = vips_->assign(v.ike, sa->remote.ip, v.addresses);
