@@ -118,18 +118,22 @@ $(<"$LAB_OUT/vip-state-rw$k")"
 lan_saw() { tcpdump -n -r "$1" 2>/dev/null | grep -q "IP ${2//./\\.} > 10\.1\.0\.10: ICMP echo request"; }
 
 # check_traffic K VIP: a plain ping from rwK to lan-a crosses the tunnel from VIP.
+CAPTURES=0
 check_traffic() {
-  local k=$1 vip=$2 spi_in spi_out
+  local k=$1 vip=$2 spi_in spi_out cap
+  # A fresh name per capture: lab_tcpdump waits for "listening on" in the
+  # log, which an earlier capture of the same name already holds.
+  cap=lan-rw$k-$((++CAPTURES))
   # Immediate mode: packets reach the file as they come, not when a buffer
   # block times out (TERM may come first).
-  lab_tcpdump lan-a eth0 "lan-rw$k" --immediate-mode icmp
+  lab_tcpdump lan-a eth0 "$cap" --immediate-mode icmp
   lab_assert_ping "rw$k" 10.1.0.10 3
-  lab_wait_for 5 lan_saw "$LAB_OUT/lan-rw$k.pcap" "$vip" || true
-  lab_stop "lan-rw$k"
-  tcpdump -n -r "$LAB_OUT/lan-rw$k.pcap" >"$LAB_OUT/lan-rw$k.txt" 2>&1
-  grep -q "IP $vip > 10\.1\.0\.10: ICMP echo request" "$LAB_OUT/lan-rw$k.txt" ||
+  lab_wait_for 5 lan_saw "$LAB_OUT/$cap.pcap" "$vip" || true
+  lab_stop "$cap"
+  tcpdump -n -r "$LAB_OUT/$cap.pcap" >"$LAB_OUT/$cap.txt" 2>&1
+  grep -q "IP $vip > 10\.1\.0\.10: ICMP echo request" "$LAB_OUT/$cap.txt" ||
     lab_fail "lan-a did not see echo requests from $vip:
-$(<"$LAB_OUT/lan-rw$k.txt")"
+$(<"$LAB_OUT/$cap.txt")"
   spi_in=$(ikev2d_child_field "rw$k" home spi_in) spi_out=$(ikev2d_child_field "rw$k" home spi_out)
   lab_assert_xfrm_packets "rw$k" 3 "0x$spi_in" "0x$spi_out"
   lab_assert_xfrm_packets gw-a 3 "0x$spi_in" "0x$spi_out"
