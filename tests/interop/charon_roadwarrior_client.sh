@@ -13,8 +13,9 @@
 #      tunnel, and its IKE traffic still flows (step 2's delete);
 #   2. `ikev2ctl terminate` on rw1 and SIGTERM on rw2 remove the addresses,
 #      routes and rule (and charon learns of both deletes);
-#   3. rw1 connects again and gets its address back; a stopped daemon
-#      leaves nothing behind.
+#   3. rw1 connects again; a reload that removes its connection removes
+#      its virtual IP and routes;
+#   4. rw1 connects once more; a stopped daemon leaves nothing behind.
 #
 # Run it on the host; it boots a lab guest by itself and needs an UNSANITIZED
 # build tree with ikev2d and ikev2ctl built, strongSwan and its pki tool
@@ -193,11 +194,22 @@ $(ikev2d_vip_state rw2)"
 lab_wait_for 10 charon_lacks_peer 192.0.2.12 || lab_fail "charon still has rw2's IKE_SA: the delete did not arrive"
 lab_log "rw2: nothing left after SIGTERM, charon deleted its IKE_SA too"
 
-lab_step "3. rw1 reconnects, then stops"
+lab_step "3. rw1 reconnects; a reload that removes its connection removes its virtual IP"
 again=$(connect 1)
 [ "$again" = "${VIP[1]}" ] || lab_log "rw1 got $again on reconnecting (was ${VIP[1]})"
 check_installed 1 "$again"
 check_traffic 1 "$again"
+ikev2d_daemon_yaml rw1 >"$(ikev2d_config_file rw1)"
+lab_run ikev2d_ctl rw1 reload
+lab_wait_for 10 no_vip_state rw1 || lab_fail "rw1 kept after the reload removed its connection:
+$(ikev2d_vip_state rw1)"
+lab_wait_for 10 charon_lacks_peer 192.0.2.11 || lab_fail "charon still has rw1's IKE_SA after the reload"
+lab_log "rw1: nothing left after the reload removed the connection"
+
+lab_step "4. rw1 connects once more, then stops"
+client_config 1
+lab_run ikev2d_ctl rw1 reload
+check_installed 1 "$(connect 1)"
 ikev2d_sigterm rw1
 [ -z "$(ikev2d_vip_state rw1)" ] || lab_fail "rw1 left after SIGTERM:
 $(ikev2d_vip_state rw1)"
