@@ -93,12 +93,15 @@ charon_swanctl() {
 #   child=NAME starts a child; the keys after it are the child's:
 #     local_ts= remote_ts= (empty or left out: charon's default, "dynamic",
 #     the IKE address) esp_proposals= mode= (tunnel) start_action= (none)
+#   pool_addrs= (a road-warrior gateway: its pool "rw" of virtual IPs, a
+#   prefix or FIRST-LAST, lent to clients that ask; a connection key, so
+#   before child=)
 # An unknown key fails the test.
 charon_write_config() {
   local gw=$1 dir arg key val conn="" local_addrs="%any" remote_addrs="%any" local_id="" remote_id="" \
     proposals="default" psk="" children="" child="" c_local_ts="" c_remote_ts="" c_esp="default" c_mode="tunnel" c_start="none" \
     local_auth=psk remote_auth=psk local_cert="" local_key="" cacerts=() rsa_pss=no local_certs="" secrets="" \
-    vips="" install_vip=no resolv_file="" plugins=$CHARON_PLUGINS resolve_conf=""
+    vips="" install_vip=no resolv_file="" plugins=$CHARON_PLUGINS resolve_conf="" pool_addrs="" pools_conf=""
   shift
   dir=$(charon_dir "$gw")
   # swanctl --load-all reads these credential folders and complains if one is missing.
@@ -142,6 +145,7 @@ ${c_local_ts:+        local_ts = $c_local_ts
       esp_proposals) c_esp=$val ;;
       mode) c_mode=$val ;;
       start_action) c_start=$val ;;
+      pool_addrs) pool_addrs=$val ;;
       *) lab_fail "charon_write_config: unknown key '$key'" ;;
     esac
   done
@@ -166,6 +170,11 @@ ${c_local_ts:+        local_ts = $c_local_ts
       file = $resolv_file
     }"
   fi
+  [ -z "$pool_addrs" ] || pools_conf="pools {
+  rw {
+    addrs = $pool_addrs
+  }
+}"
   [ -z "$local_cert" ] || local_certs="
       certs = $(basename "$local_cert")"
   cat >"$dir/strongswan.conf" <<EOF
@@ -212,7 +221,8 @@ connections {
     local_addrs = $local_addrs
     remote_addrs = $remote_addrs
     proposals = $proposals${vips:+
-    vips = $vips}
+    vips = $vips}${pool_addrs:+
+    pools = rw}
     local {
       auth = $local_auth
       id = $local_id$local_certs
@@ -227,6 +237,7 @@ $children    }
 }
 secrets {
 $secrets}
+$pools_conf
 EOF
 }
 
