@@ -40,6 +40,10 @@ ike::engine_settings settings_for(const config::config& cfg,
     return s;
 }
 
+vip_settings vip_settings_for(const config::daemon_config& daemon) {
+    return {daemon.vip_interface, daemon.routing_table, daemon.routing_table_prio};
+}
+
 std::vector<ike::ip_addr> listen_addresses(const config::config& cfg) {
     std::vector<ike::ip_addr> out;
     for (const auto& a : cfg.daemon.listen) out.push_back(to_ike(a));
@@ -75,12 +79,14 @@ const char* event_name(ike::sa_event::kind k) {
 
 event_loop::event_loop(asio::io_context& io, config::config cfg, loop_options options,
                        std::unique_ptr<xfrm::kernel_backend> kernel,
-                       std::optional<xfrm::event_socket> events)
+                       std::optional<xfrm::event_socket> events,
+                       std::unique_ptr<xfrm::host_network> host)
     : io_(io),
       cfg_(std::move(cfg)),
       options_(std::move(options)),
       kernel_(std::move(kernel)),
       adapter_(*kernel_, ownership_for(cfg_.daemon)),
+      host_(std::move(host)),
       psks_(cfg_.secrets),
       eap_users_(eap_users_of(cfg_.eap_secrets)),
       eap_backend_(std::make_shared<ike::local_backend>(eap_users_)),
@@ -91,7 +97,9 @@ event_loop::event_loop(asio::io_context& io, config::config cfg, loop_options op
       watchdog_timer_(io),
       stop_timer_(io),
       signals_(
-          io, [this](int) { stop(); }, [this] { (void)reload(); }) {}
+          io, [this](int) { stop(); }, [this] { (void)reload(); }) {
+    if (host_) vips_.emplace(*host_, vip_settings_for(cfg_.daemon));
+}
 
 event_loop::~event_loop() = default;
 
@@ -288,9 +296,10 @@ void event_loop::carry_out(ike::output out) {
             if constexpr (std::is_same_v<T, ike::remove_child_sa>) remove(o);
             if constexpr (std::is_same_v<T, ike::query_child_usage>) answer_usage(o);
             if constexpr (std::is_same_v<T, ike::install_trap>) trap_dead_peer(o);
-            if constexpr (std::is_same_v<T, ike::virtual_ip_assigned>) log_virtual_ips(o);
+            if constexpr (std::is_same_v<T, ike::virtual_ip_assigned>) install_virtual_ips(o);
             if constexpr (std::is_same_v<T, ike::sa_event>) {
                 log_event(o);
+                virtual_ips_follow(o);
                 waiters_.on_event(o);
             }
         },
@@ -343,6 +352,7 @@ void event_loop::install(const ike::install_child_sa& req) {
               context(req.ike), req.name, req.child, req.spi_in, req.spi_out,
               ike::to_string(req.local_ts), ike::to_string(req.remote_ts), rekey,
               req.outbound_later ? ", outbound SA later" : "");
+    route_child(req);
     engine_->on_kernel_result(now, req.ike, req.child, true, {});
 }
 
@@ -364,6 +374,7 @@ void event_loop::install_outbound(const ike::install_outbound_sa& req) {
 }
 
 void event_loop::remove(const ike::remove_child_sa& req) {
+    unroute_child(req);
     if (auto ok = adapter_.remove(req); !ok) {
         ++kernel_failures_;
         log(subsystem::knl)
@@ -418,15 +429,81 @@ void event_loop::log_event(const ike::sa_event& ev) {
     if (ev.what == kind::ike_down || ev.what == kind::failed) contexts_.erase(ev.ike);
 }
 
-void event_loop::log_virtual_ips(const ike::virtual_ip_assigned& v) {
+void event_loop::install_virtual_ips(const ike::virtual_ip_assigned& v) {
     std::string addresses;
     for (const auto& a : v.addresses)
         addresses += (addresses.empty() ? "" : ", ") + ike::to_string(a);
-    log(subsystem::ike)
-        .info(
-            "{} virtual IP {} is not installed on this host by ikev2d yet: add it to an "
-            "interface yourself (the CHILD_SAs already use it as their source)",
-            context(v.ike), addresses);
+    const auto sa = engine_->find_sa(v.ike);
+    if (!vips_ || !sa) {
+        // No rtnetlink (kernel backend 'none', or its socket failed at start,
+        // which was logged), or the IKE_SA already went in the same call.
+        log(subsystem::knl)
+            .warn(
+                "{} virtual IP {} not installed ({}): traffic from this host will not use it",
+                context(v.ike), addresses,
+                !vips_ ? "no rtnetlink: kernel backend 'none' or no socket" : "the IKE_SA is gone");
+        return;
+    }
+    auto dev = vips_->assign(v.ike, sa->remote.ip, v.addresses);
+    if (!dev) {
+        ++kernel_failures_;
+        log(subsystem::knl)
+            .error(
+                "{} {}; the CHILD_SAs use the virtual IP {} as their source, so traffic of "
+                "this host reaches the tunnel only once it is on an interface",
+                context(v.ike), dev.error(), addresses);
+        return;
+    }
+    log(subsystem::knl).info("{} virtual IP {} installed on {}", context(v.ike), addresses, *dev);
+}
+
+void event_loop::route_child(const ike::install_child_sa& req) {
+    if (!vips_) return;
+    auto routes = vips_->child_installed(req);
+    if (!routes) {
+        ++kernel_failures_;
+        log(subsystem::knl)
+            .error(
+                "{} CHILD_SA {} #{}: {}; traffic from this host to {} does not use the "
+                "virtual IP and misses the tunnel",
+                context(req.ike), req.name, req.child, routes.error(),
+                ike::to_string(req.remote_ts));
+        return;
+    }
+    for (const auto& r : *routes)
+        log(subsystem::knl).info("{} installed route {}", context(req.ike), r);
+}
+
+void event_loop::unroute_child(const ike::remove_child_sa& req) {
+    if (!vips_) return;
+    if (auto ok = vips_->child_removed(req.child); !ok) {
+        ++kernel_failures_;
+        log(subsystem::knl).warn("{} CHILD_SA #{}: {}", context(req.ike), req.child, ok.error());
+    }
+}
+
+void event_loop::virtual_ips_follow(const ike::sa_event& ev) {
+    if (!vips_) return;
+    using kind = ike::sa_event::kind;
+    if (ev.what == kind::ike_rekeyed) {
+        vips_->ike_moved(ev.old_ike, ev.ike);
+        return;
+    }
+    if (ev.what != kind::ike_down && ev.what != kind::failed) return;
+    auto removed = vips_->ike_gone(ev.ike);
+    if (!removed) {
+        ++kernel_failures_;
+        log(subsystem::knl).warn("{} {}", context(ev.ike), removed.error());
+        return;
+    }
+    for (const auto& a : *removed)
+        log(subsystem::knl).info("{} virtual IP {} removed", context(ev.ike), a);
+}
+
+void event_loop::remove_virtual_ips() {
+    if (!vips_) return;
+    if (auto ok = vips_->remove_all(); !ok)
+        log(subsystem::knl).error("removing our virtual IPs and routes failed: {}", ok.error());
 }
 
 std::string event_loop::context(ike::ike_sa_id id) {
@@ -588,6 +665,7 @@ void event_loop::stop() {
 void event_loop::finish_stop() {
     if (finished_) return;
     finished_ = true;
+    remove_virtual_ips();
     const auto report = kernel_->flush_owned();
     if (report) {
         log(subsystem::knl)
@@ -642,6 +720,7 @@ void event_loop::apply_reload(config::config next, const reload_plan& plan) {
     psks_.replace(next.secrets);
     eap_users_ = eap_users_of(next.eap_secrets);
     cfg_ = std::move(next);
+    if (vips_) vips_->set_settings(vip_settings_for(cfg_.daemon));
     if (keepalive_changed) arm_keepalive();
     load_connections();
     std::vector<std::string> fresh = plan.added;

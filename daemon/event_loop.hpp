@@ -33,9 +33,11 @@
 #include "daemon/signals.hpp"
 #include "libike/eap/local_backend.hpp"
 #include "daemon/udp_socket.hpp"
+#include "daemon/vip_installer.hpp"
 #include "libike/crypto/random_source.hpp"
 #include "libike/engine/engine.hpp"
 #include "libxfrm/event_socket.hpp"
+#include "libxfrm/host_network.hpp"
 #include "libxfrm/kernel_backend.hpp"
 
 namespace ikev2d {
@@ -51,9 +53,12 @@ struct loop_options {
 class event_loop {
   public:
     /// Takes the loaded config and the kernel backend; nothing is opened yet.
+    /// Without `host` (kernel backend 'none') virtual IPs from gateways are
+    /// only logged, not installed.
     event_loop(boost::asio::io_context& io, config::config cfg, loop_options options,
                std::unique_ptr<xfrm::kernel_backend> kernel,
-               std::optional<xfrm::event_socket> events);
+               std::optional<xfrm::event_socket> events,
+               std::unique_ptr<xfrm::host_network> host = nullptr);
     ~event_loop();
     event_loop(const event_loop&) = delete;
     event_loop& operator=(const event_loop&) = delete;
@@ -111,9 +116,15 @@ class event_loop {
     void answer_usage(const ike::query_child_usage& q);
     void trap_dead_peer(const ike::install_trap& t);
     void log_event(const ike::sa_event& ev);
-    /// The gateway gave us virtual IPs: said in the log (installing them on
-    /// the host is not done yet).
-    void log_virtual_ips(const ike::virtual_ip_assigned& v);
+    /// The gateway gave us virtual IPs: installed on the host (vip_installer)
+    /// and said in the log.
+    void install_virtual_ips(const ike::virtual_ip_assigned& v);
+    /// A CHILD_SA of ours was installed or removed: its virtual IP routes follow.
+    void route_child(const ike::install_child_sa& req);
+    void unroute_child(const ike::remove_child_sa& req);
+    /// The IKE_SA is gone or rekeyed: its virtual IPs go or move with it.
+    void virtual_ips_follow(const ike::sa_event& ev);
+    void remove_virtual_ips();
     std::string context(ike::ike_sa_id id);
     udp_socket* socket_for(const ike::socket_address& local);
     void arm_timer();
@@ -140,6 +151,8 @@ class event_loop {
     loop_options options_;
     std::unique_ptr<xfrm::kernel_backend> kernel_;
     kernel_adapter adapter_;
+    std::unique_ptr<xfrm::host_network> host_;
+    std::optional<vip_installer> vips_;  ///< with host_ only
     config_psk_store psks_;
     /// EAP users from `secrets` (eap entries); replaced in place on reload,
     /// so sessions in progress keep a valid store.

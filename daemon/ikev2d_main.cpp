@@ -14,6 +14,7 @@
 #include "daemon/null_kernel_backend.hpp"
 #include "daemon/version.hpp"
 #include "libxfrm/netlink_backend.hpp"
+#include "libxfrm/rtnl_host_network.hpp"
 
 namespace {
 
@@ -31,6 +32,7 @@ int run(const ikev2d::daemon_cli& cli) {
         ikev2d::logging::get(subsystem::cfg).warn("{}", w.to_string());
     std::unique_ptr<xfrm::kernel_backend> kernel;
     std::optional<xfrm::event_socket> events;
+    std::unique_ptr<xfrm::host_network> host;
     if (cli.kernel_backend == ikev2d::kernel_backend_kind::none) {
         log.warn(
             "kernel backend 'none' (benchmarks only): CHILD_SAs are negotiated but nothing "
@@ -47,11 +49,17 @@ int run(const ikev2d::daemon_cli& cli) {
             events = std::move(*e);
         else
             log.warn("no XFRM events (traps disabled): {}", e.error().message());
+        if (auto h = xfrm::rtnl_host_network::open(); h)
+            host = std::make_unique<xfrm::rtnl_host_network>(std::move(*h));
+        else
+            log.warn("no rtnetlink socket (virtual IPs from gateways are not installed): {}",
+                     h.error().message());
     }
     ikev2d::loop_options options{cli.config,
                                  cli.control_socket.value_or(cfg->daemon.control_socket)};
     boost::asio::io_context io;
-    ikev2d::event_loop loop(io, std::move(*cfg), options, std::move(kernel), std::move(events));
+    ikev2d::event_loop loop(io, std::move(*cfg), options, std::move(kernel), std::move(events),
+                            std::move(host));
     if (auto ok = loop.start(); !ok) {
         log.error("{}", ok.error());
         return 1;

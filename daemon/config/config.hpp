@@ -66,6 +66,16 @@ struct daemon_config {
     std::chrono::milliseconds retransmit_timeout{4000};  ///< 0.1 s .. 1 h
     double retransmit_base = 1.8;                        ///< 1 .. 10
     std::uint32_t retransmit_tries = 5;                  ///< 0 .. 100
+    /// daemon.vip_interface: the interface a virtual IP from a gateway goes
+    /// on; empty (the default, as charon): the interface of the route to
+    /// that gateway.
+    std::string vip_interface;
+    /// daemon.routing_table, routing_table_prio (charon's names): the table
+    /// of the routes that send our traffic to a gateway's networks from the
+    /// virtual IP it gave us, and the priority of the rule that consults it
+    /// before the main table. 0 = no routes (the operator routes).
+    std::uint32_t routing_table = 220;       ///< 0, or 1 .. 252, 256 .. 2^31-1
+    std::uint32_t routing_table_prio = 220;  ///< 1 .. 32765 (before the main table's rule)
 };
 
 // ---- secrets ----------------------------------------------------------------

@@ -21,10 +21,19 @@ namespace {
 
 constexpr std::string_view top_keys[] = {"daemon", "secrets", "authorities", "connections",
                                          "pools"};
-constexpr std::string_view daemon_keys[] = {
-    "listen",          "ports",           "control_socket", "log",
-    "reqid_range",     "nat_keepalive",   "fragment_size",  "retransmit_timeout",
-    "retransmit_base", "retransmit_tries"};
+constexpr std::string_view daemon_keys[] = {"listen",
+                                            "ports",
+                                            "control_socket",
+                                            "log",
+                                            "reqid_range",
+                                            "nat_keepalive",
+                                            "fragment_size",
+                                            "retransmit_timeout",
+                                            "retransmit_base",
+                                            "retransmit_tries",
+                                            "vip_interface",
+                                            "routing_table",
+                                            "routing_table_prio"};
 constexpr std::string_view port_keys[] = {"ike", "natt"};
 constexpr std::string_view secret_keys[] = {"ids", "psk", "psk_file", "eap", "eap_file"};
 // charon's logging subsystems, plus "default".
@@ -164,6 +173,37 @@ void load_retransmit(const schema_map& daemon, daemon_config& out) {
     }
 }
 
+// daemon.vip_interface, routing_table, routing_table_prio: where virtual
+// IPs from a gateway and their routes go.
+void load_virtual_ip_settings(const schema_map& daemon, daemon_config& out) {
+    auto& diag = daemon.diag();
+    if (auto s = daemon.get_scalar("vip_interface")) {
+        if (s->value.empty() || s->value.size() >= 16 ||
+            s->value.find_first_of("/ \t") != std::string::npos) {
+            diag.error(*s,
+                       "vip_interface must be an interface name such as eth0 (at most 15 "
+                       "characters, no '/' or blanks)");
+        } else {
+            out.vip_interface = s->value;
+        }
+    }
+    if (auto s = daemon.get_scalar("routing_table")) {
+        if (auto v = parse_integer(diag, *s, 0, 0x7fffffff)) {
+            if (*v >= 253 && *v <= 255) {
+                diag.error(*s, "routing_table " + s->value +
+                                   " is one of the kernel's own tables (default, main, local); "
+                                   "use a table of its own such as charon's 220, or 0 for none");
+            } else {
+                out.routing_table = static_cast<std::uint32_t>(*v);
+            }
+        }
+    }
+    if (auto s = daemon.get_scalar("routing_table_prio")) {
+        if (auto v = parse_integer(diag, *s, 1, 32765))
+            out.routing_table_prio = static_cast<std::uint32_t>(*v);
+    }
+}
+
 daemon_config load_daemon(diagnostics& diag, const located_node& node) {
     schema_map m(diag, node, daemon_keys);
     daemon_config out;
@@ -186,6 +226,7 @@ daemon_config load_daemon(diagnostics& diag, const located_node& node) {
             out.fragment_size = static_cast<std::uint32_t>(*v);
     }
     load_retransmit(m, out);
+    load_virtual_ip_settings(m, out);
     return out;
 }
 

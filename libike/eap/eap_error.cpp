@@ -29,6 +29,10 @@ class eap_category_impl final : public std::error_category {
                 return "EAP backend unavailable";
             case eap_errc::session_state:
                 return "EAP session driven out of order";
+            case eap_errc::certificate_rejected:
+                return "EAP-TLS certificate rejected";
+            case eap_errc::tls_failed:
+                return "EAP-TLS handshake failed";
         }
         return "unknown EAP error";
     }

@@ -20,6 +20,8 @@ enum class eap_errc : std::uint8_t {
     rejected_by_server,     ///< (peer side) the server sent a failure
     backend_unavailable,    ///< crypto the method needs is missing (OpenSSL legacy provider)
     session_state,          ///< the session was driven out of order (a caller bug)
+    certificate_rejected,   ///< EAP-TLS: the other side's certificate did not validate
+    tls_failed,             ///< EAP-TLS: the TLS handshake failed (alert, no certificate...)
 };
 
 const std::error_category& eap_category();

@@ -6,6 +6,7 @@
 // L/M/S flags and fragments) keeps its reassembly state in here.
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 
 #include "libike/common/bytes.hpp"
@@ -32,8 +33,10 @@ class eap_method_server {
   public:
     virtual ~eap_method_server() = default;
     virtual eap_type type() const = 0;
-    /// The first request.
-    virtual method_step initiate() = 0;
+    /// The first request. `identity` is the peer's EAP identity (or its IDi
+    /// when no Identity round was run); a method that proves an identity of
+    /// its own (EAP-TLS: a certificate) checks it against this one.
+    virtual method_step initiate(std::string_view identity) = 0;
     /// The peer's response to our last request (its type data).
     virtual method_step process(bytes_view type_data) = 0;
 };

@@ -36,12 +36,14 @@
 //  3. Each further IKE_AUTH request carries one EAP payload: pass its body
 //     to `process()`. A request without one fails the exchange.
 //
-// EAP-TLS (RFC 5216) fits the same contract: its packets carry TLS records
-// with the L/M/S flags and fragments, which the method handles inside
-// `process()` (each fragment is one request/response round, the method
-// keeping the reassembly), and the client certificate is checked by the
-// method against a trust store that will join `eap_session_params` then; the
-// steps above stay as they are.
+// EAP-TLS (RFC 5216, eap_tls_server.hpp) fits the same contract: its packets
+// carry TLS records with the L/M/S flags and fragments, which the method
+// handles inside `process()` (each fragment is one request/response round,
+// the method keeping the reassembly), and the client certificate is checked
+// by the method against `eap_session_params::tls_trust` at `now`; a refused
+// certificate gives an eap_request_step with `failing` set (our TLS alert),
+// then eap_failure. The steps above stay as they are.
+#include <cstddef>
 #include <cstdint>
 #include <expected>
 #include <memory>
@@ -54,11 +56,15 @@
 #include "libike/common/bytes.hpp"
 #include "libike/common/iana.hpp"
 #include "libike/common/secret.hpp"
+#include "libike/crypto/certificate.hpp"
 #include "libike/eap/eap_error.hpp"
+#include "libike/eap/tls_channel.hpp"
 
 namespace ike {
 
+class private_key;
 class random_source;
+class trust_store;
 
 /// Send `packet` (an EAP Request) to the peer and wait for its response.
 struct eap_request_step {
@@ -121,6 +127,30 @@ struct eap_session_params {
     unsigned mschapv2_retries = 0;
     /// Challenges and EAP identifiers come from here (tests pin them).
     random_source* random = nullptr;
+
+    // EAP-TLS (RFC 5216, RFC 9190): needed when `methods` picks
+    // eap_type::tls. The pointers must outlive the session.
+    /// Our TLS server certificate (the peer checks it names the gateway,
+    /// charon: the IKE identity or aaa_identity), its intermediates, issuer
+    /// first, and its key.
+    const certificate* tls_certificate = nullptr;
+    std::vector<certificate> tls_chain = {};
+    const private_key* tls_key = nullptr;
+    /// The CAs (and CRLs) client certificates must chain to.
+    const trust_store* tls_trust = nullptr;
+    /// Wall-clock time the client certificate is checked at: the daemon's
+    /// clock when it creates the session (libike reads no clock).
+    cert_time now = {};
+    /// TLS versions to accept. charon 5.9.8 offers only TLS 1.2 unless its
+    /// strongswan.conf sets libtls.version_max = 1.3.
+    tls_version tls_min_version = tls_version::tls1_2;
+    tls_version tls_max_version = tls_version::tls1_3;
+    /// TLS octets per EAP-TLS request, so an IKE_AUTH response stays well
+    /// under common MTUs (charon's own default is 1024).
+    std::size_t tls_fragment_size = 1000;
+    /// The TLS 1.3 MSK derivation: RFC 9190, or charon 5.9.x's own (see
+    /// tls13_msk) for charon clients configured with TLS 1.3.
+    tls13_msk tls13_key_derivation = tls13_msk::rfc9190;
 };
 
 /// Makes sessions; one backend serves the whole daemon.

@@ -5,6 +5,7 @@
 #include "libike/crypto/random_source.hpp"
 #include "libike/eap/eap_method.hpp"
 #include "libike/eap/eap_packet.hpp"
+#include "libike/eap/eap_tls_server.hpp"
 #include "libike/eap/legacy_provider.hpp"
 #include "libike/eap/mschapv2_server.hpp"
 
@@ -85,7 +86,7 @@ class local_session final : public eap_server {
 
     eap_step begin_method() {
         state_ = state::method;
-        return relay(method_->initiate());
+        return relay(method_->initiate(identity_));
     }
 
     /// The method's step as an EAP packet.
@@ -115,6 +116,21 @@ class local_session final : public eap_server {
     std::string identity_;
 };
 
+/// What an EAP-TLS session lacks, for the error text ("" if nothing).
+std::string missing_tls_params(const eap_session_params& p) {
+    std::string out;
+    auto need = [&](bool present, const char* what) {
+        if (!present) out += (out.empty() ? "" : ", ") + std::string(what);
+    };
+    need(p.tls_certificate != nullptr, "a server certificate");
+    need(p.tls_key != nullptr, "its private key");
+    need(p.tls_trust != nullptr, "trusted CA certificates for client certificates");
+    // A zero time would make every certificate "not yet valid": the caller
+    // forgot to pass its clock.
+    need(p.now != cert_time{}, "the wall-clock time to check certificates at");
+    return out;
+}
+
 }  // namespace
 
 std::expected<std::unique_ptr<eap_server>, eap_error> local_backend::create_session(
@@ -122,15 +138,24 @@ std::expected<std::unique_ptr<eap_server>, eap_error> local_backend::create_sess
     if (params.random == nullptr)
         return std::unexpected(
             eap_error{eap_errc::backend_unavailable, "EAP session without a random source"});
-    // Only MSCHAPv2 is implemented so far; EAP-TLS joins here.
-    if (std::find(params.methods.begin(), params.methods.end(), eap_type::mschapv2) ==
-        params.methods.end())
-        return std::unexpected(
-            eap_error{eap_errc::backend_unavailable,
-                      "none of the connection's EAP methods is implemented (have: EAP-MSCHAPv2)"});
-    if (auto loaded = load_legacy_provider(); !loaded) return std::unexpected(loaded.error());
-    auto method =
-        std::make_unique<mschapv2_server>(users_, *params.random, params.mschapv2_retries);
+    // The connection's first method that is implemented here.
+    const auto chosen = std::find_if(params.methods.begin(), params.methods.end(), [](eap_type t) {
+        return t == eap_type::mschapv2 || t == eap_type::tls;
+    });
+    if (chosen == params.methods.end())
+        return std::unexpected(eap_error{
+            eap_errc::backend_unavailable,
+            "none of the connection's EAP methods is implemented (have: EAP-MSCHAPv2, EAP-TLS)"});
+    std::unique_ptr<eap_method_server> method;
+    if (*chosen == eap_type::tls) {
+        if (auto missing = missing_tls_params(params); !missing.empty())
+            return std::unexpected(eap_error{eap_errc::backend_unavailable,
+                                             "EAP-TLS needs " + missing + " in the connection"});
+        method = std::make_unique<eap_tls_server>(params);
+    } else {
+        if (auto loaded = load_legacy_provider(); !loaded) return std::unexpected(loaded.error());
+        method = std::make_unique<mschapv2_server>(users_, *params.random, params.mschapv2_retries);
+    }
     return std::make_unique<local_session>(std::move(method), params.ask_identity, *params.random);
 }
 

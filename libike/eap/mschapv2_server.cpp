@@ -26,7 +26,7 @@ mschapv2::challenge mschapv2_server::new_challenge() {
     return c;
 }
 
-method_step mschapv2_server::initiate() {
+method_step mschapv2_server::initiate(std::string_view /*identity*/) {
     if (state_ != state::idle)
         return method_failure{{eap_errc::session_state, "EAP-MSCHAPv2 started twice"}};
     std::uint8_t id = 0;

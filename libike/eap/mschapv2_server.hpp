@@ -29,7 +29,8 @@ class mschapv2_server final : public eap_method_server {
     mschapv2_server(const eap_user_store& users, random_source& random, unsigned retries);
 
     eap_type type() const override { return eap_type::mschapv2; }
-    method_step initiate() override;
+    /// MSCHAPv2 learns the user from its Response; `identity` is unused.
+    method_step initiate(std::string_view identity) override;
     method_step process(bytes_view type_data) override;
 
   private:

@@ -96,13 +96,16 @@ charon_swanctl() {
 #   child=NAME starts a child; the keys after it are the child's:
 #     local_ts= remote_ts= (empty or left out: charon's default, "dynamic",
 #     the IKE address) esp_proposals= mode= (tunnel) start_action= (none)
+#   pool_addrs= (a road-warrior gateway: its pool "rw" of virtual IPs, a
+#   prefix or FIRST-LAST, lent to clients that ask; a connection key, so
+#   before child=)
 # An unknown key fails the test.
 charon_write_config() {
   local gw=$1 dir arg key val conn="" local_addrs="%any" remote_addrs="%any" local_id="" remote_id="" \
     proposals="default" psk="" children="" child="" c_local_ts="" c_remote_ts="" c_esp="default" c_mode="tunnel" c_start="none" \
     local_auth=psk remote_auth=psk local_cert="" local_key="" cacerts=() rsa_pss=no local_certs="" secrets="" \
-    vips="" install_vip=no resolv_file="" plugins=$CHARON_PLUGINS resolve_conf="" eap_id="" eap_secret="" \
-    local_eap=""
+    vips="" install_vip=no resolv_file="" plugins=$CHARON_PLUGINS resolve_conf="" pool_addrs="" pools_conf="" \
+    eap_id="" eap_secret="" local_eap=""
   shift
   dir=$(charon_dir "$gw")
   # swanctl --load-all reads these credential folders and complains if one is missing.
@@ -148,6 +151,7 @@ ${c_local_ts:+        local_ts = $c_local_ts
       esp_proposals) c_esp=$val ;;
       mode) c_mode=$val ;;
       start_action) c_start=$val ;;
+      pool_addrs) pool_addrs=$val ;;
       *) lab_fail "charon_write_config: unknown key '$key'" ;;
     esac
   done
@@ -186,6 +190,11 @@ ${c_local_ts:+        local_ts = $c_local_ts
       file = $resolv_file
     }"
   fi
+  [ -z "$pool_addrs" ] || pools_conf="pools {
+  rw {
+    addrs = $pool_addrs
+  }
+}"
   [ -z "$local_cert" ] || local_certs="
       certs = $(basename "$local_cert")"
   cat >"$dir/strongswan.conf" <<EOF
@@ -232,7 +241,8 @@ connections {
     local_addrs = $local_addrs
     remote_addrs = $remote_addrs
     proposals = $proposals${vips:+
-    vips = $vips}
+    vips = $vips}${pool_addrs:+
+    pools = rw}
     local {
       auth = $local_auth
       id = $local_id$local_certs$local_eap
@@ -247,6 +257,7 @@ $children    }
 }
 secrets {
 $secrets}
+$pools_conf
 EOF
 }
 

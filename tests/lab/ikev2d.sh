@@ -401,3 +401,14 @@ $(<"$LAB_OUT/policies-$ns")"
   done
   lab_log "$ns: foreign SA and policies kept"
 }
+
+# ikev2d_vip_state NS [IF]: what a road-warrior client's virtual IPs leave in
+# NS, one line each: addresses on IF (default eth0) outside the WAN's
+# 192.0.2.0/24, rules that look up table 220 and the routes in table 220
+# (IPv4 and IPv6). Empty when nothing is there.
+ikev2d_vip_state() {
+  local ns=$1 ifc=${2:-eth0}
+  ip -n "$ns" -o addr show dev "$ifc" scope global | awk '$4 !~ /^192\.0\.2\./ && $4 !~ /^fe80/ { print "address " $4 }'
+  { ip -n "$ns" -4 rule show; ip -n "$ns" -6 rule show; } 2>/dev/null | awk '/lookup 220/ { print "rule " $0 }'
+  { ip -n "$ns" -4 route show table 220; ip -n "$ns" -6 route show table 220; } 2>/dev/null | awk '{ print "route " $0 }'
+}

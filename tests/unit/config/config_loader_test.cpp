@@ -669,6 +669,26 @@ TEST(config_loader, retransmit_rejected_values) {
     }
 }
 
+// ---- daemon.vip_interface, routing_table, routing_table_prio ----------------
+
+TEST(config_loader, virtual_ip_settings) {
+    const config defaults = load_ok(with_daemon_line("ports: {ike: 500}"));
+    EXPECT_EQ(defaults.daemon.vip_interface, "");
+    EXPECT_EQ(defaults.daemon.routing_table, 220u);
+    EXPECT_EQ(defaults.daemon.routing_table_prio, 220u);
+    EXPECT_EQ(load_ok(with_daemon_line("vip_interface: wg0")).daemon.vip_interface, "wg0");
+    EXPECT_EQ(load_ok(with_daemon_line("routing_table: 0")).daemon.routing_table, 0u);
+    EXPECT_EQ(load_ok(with_daemon_line("routing_table: 1000")).daemon.routing_table, 1000u);
+    EXPECT_EQ(load_ok(with_daemon_line("routing_table_prio: 100")).daemon.routing_table_prio, 100u);
+    EXPECT_NE(only_error(with_daemon_line("routing_table: 254")).to_string().find("main"),
+              std::string::npos);
+    EXPECT_NE(only_error(with_daemon_line("vip_interface: a/b")).to_string().find("eth0"),
+              std::string::npos);
+    EXPECT_NE(
+        only_error(with_daemon_line("routing_table_prio: 32766")).to_string().find("1..32765"),
+        std::string::npos);
+}
+
 TEST(config_loader, lifetimes_must_be_consistent) {
     auto errors = errors_of(with_secret(yaml(R"(
 connections:
