@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "libike/common/iana.hpp"
 #include "libike/common/secret.hpp"
 #include "libike/common/socket_address.hpp"
 #include "libike/crypto/cert_validation.hpp"
@@ -27,7 +28,8 @@ enum class ipsec_mode : std::uint8_t { tunnel, transport };
 /// How one side proves itself in IKE_AUTH (swanctl's local/remote `auth`):
 /// psk: pre-shared key (§2.15); pubkey: a certificate and a signature
 /// (methods 1, 9-11, 14); eap: the client runs EAP, the gateway checks it
-/// (§2.16; remote side of a responder only).
+/// (§2.16): remote auth of a gateway (responder), local auth of a client
+/// (initiator).
 enum class auth_kind : std::uint8_t { psk, pubkey, eap };
 
 /// Our certificate for pubkey authentication, loaded by the daemon from the
@@ -84,6 +86,16 @@ struct child_sa_config {
     peer_dead_action dpd_action = peer_dead_action::clear;
 };
 
+/// remote_auth == eap (we are the gateway): how we run EAP with the client
+/// (RFC 7296 §2.16; the methods run in the engine's eap_backend).
+struct eap_responder_config {
+    std::vector<eap_type> methods{eap_type::mschapv2};  ///< in our order of preference
+    bool ask_identity =
+        false;             ///< swanctl remote.eap_id = %any: send EAP-Identity even when IDi is set
+    std::string identity;  ///< non-empty: the EAP identity the client must prove (else anyone in
+                           ///< the backend)
+};
+
 struct ike_sa_config {
     std::string name;
     std::vector<ip_addr> local_addrs;   ///< empty: any
@@ -134,6 +146,12 @@ struct ike_sa_config {
     /// per family; 0.0.0.0 / :: asks for any (swanctl's `vips`). Our dynamic
     /// local traffic selectors become the address we get.
     std::vector<ip_addr> vips;
+    /// remote_auth == eap (we are the gateway): how we run EAP with the client.
+    eap_responder_config remote_eap;
+    /// local_auth == eap (we are the client): our EAP identity (empty: our
+    /// IDi as text) and password.
+    std::string local_eap_identity;
+    std::shared_ptr<const secret> local_eap_password;
 };
 
 /// A pool of virtual IPs and the attributes that go with them (the daemon's
