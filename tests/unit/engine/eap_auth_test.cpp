@@ -81,7 +81,25 @@ struct EapAuth : site_to_site {
         engine_settings b_settings = settings;
         b_settings.eap_backend = backend;
         net = std::make_unique<two_peers>(a_addr, b_addr, settings, b_settings);
-        auto a = make_config(a_spec), b = make_config(b_spec);
+        configure_a();
+        auto b = make_config(b_spec);
+        b->local_auth = auth_kind::pubkey;
+        b->local_cert = std::make_shared<const local_certificate>(local_certificate{
+            gw.cert, {}, std::make_shared<const private_key>(load_key(gw.key.get()))});
+        b->remote_auth = auth_kind::eap;
+        b->remote_eap.ask_identity = ask_identity;
+        b->remote_eap.identity = required_identity;
+        net->b.eng.set_connections({b});
+        pool_config pool;
+        pool.name = "rw";
+        pool.base = ip("10.3.0.0");
+        pool.prefix_length = 24;
+        ASSERT_TRUE(net->b.eng.set_pools({pool}));
+    }
+
+    /// A's connection with the current EAP identity and password.
+    void configure_a() {
+        auto a = make_config(a_spec);
         a->local_auth = auth_kind::eap;
         a->local_eap_identity = eap_identity;
         a->local_eap_password = std::make_shared<const secret>(text(password));
@@ -91,19 +109,12 @@ struct EapAuth : site_to_site {
         ASSERT_TRUE(store);
         a->trust =
             std::make_shared<const trust_anchors>(trust_anchors{std::move(store.value()), cas});
-        b->local_auth = auth_kind::pubkey;
-        b->local_cert = std::make_shared<const local_certificate>(local_certificate{
-            gw.cert, {}, std::make_shared<const private_key>(load_key(gw.key.get()))});
-        b->remote_auth = auth_kind::eap;
-        b->remote_eap.ask_identity = ask_identity;
-        b->remote_eap.identity = required_identity;
         net->a.eng.set_connections({a});
-        net->b.eng.set_connections({b});
-        pool_config pool;
-        pool.name = "rw";
-        pool.base = ip("10.3.0.0");
-        pool.prefix_length = 24;
-        ASSERT_TRUE(net->b.eng.set_pools({pool}));
+    }
+    static std::size_t event_index(const peer& p, std::string_view text) {
+        for (std::size_t i = 0; i < p.events.size(); ++i)
+            if (p.events[i].reason.find(text) != std::string::npos) return i;
+        return p.events.size();
     }
 
     /// Headers of the IKE_AUTH messages `who` sent (requests or responses), in order.
@@ -167,6 +178,7 @@ TEST_F(EapAuth, MschapV2WithACertificateGateway) {
     // IP is its CHILD_SA's selector.
     EXPECT_EQ(A().installs[0].local_ts, std::vector{ts("10.3.0.1/32")});
     EXPECT_EQ(B().installs[0].remote_ts, std::vector{ts("10.3.0.1/32")});
+    EXPECT_LT(event_index(B(), "EAP-MSCHAPv2 succeeded"), event_index(B(), "lent virtual IP"));
     std::string up;
     for (const auto& e : B().events)
         if (e.what == sa_event::kind::ike_up) up = e.reason;
@@ -180,6 +192,33 @@ TEST_F(EapAuth, AskIdentityAddsAnEapIdentityRound) {
     expect_carol_up();
     EXPECT_TRUE(B().has_notice("EAP identity 'carol'"));
     EXPECT_EQ(auth_messages(A(), false).size(), 5u);
+}
+
+// The lease belongs to the EAP identity, not to the IDi both users share.
+TEST_F(EapAuth, LeasesAreKeptPerEapIdentity) {
+    start_eap();
+    auto carol = initiate();
+    expect_carol_up();
+    ASSERT_TRUE(A().eng.terminate(net->now, carol));
+    net->run();
+    ASSERT_TRUE(B().eng.list_sas().empty());
+    eap_identity = "dave";
+    password = "d4ve";
+    configure_a();
+    auto dave = initiate();
+    auto sas = B().eng.list_sas();
+    ASSERT_EQ(sas.size(), 1u);
+    EXPECT_EQ(sas[0].remote_eap_identity, "dave");
+    EXPECT_EQ(sas[0].virtual_ips, std::vector{ip("10.3.0.2")});  // carol's .1 stays hers
+    ASSERT_TRUE(A().eng.terminate(net->now, dave));
+    net->run();
+    eap_identity = "carol";
+    password = "Carol's secret";
+    configure_a();
+    initiate();
+    sas = B().eng.list_sas();
+    ASSERT_EQ(sas.size(), 1u);
+    EXPECT_EQ(sas[0].virtual_ips, std::vector{ip("10.3.0.1")});
 }
 
 TEST_F(EapAuth, WrongPasswordEndsBothSidesWithEapFailure) {
