@@ -7,7 +7,8 @@
 // (next) will relay the same packets to a RADIUS server and answer later,
 // which is why every step may be `eap_pending`.
 //
-// How IKE_AUTH (libike/tasks/ike_auth, responder) drives a session:
+// How IKE_AUTH (libike/tasks/ike_auth with tasks/eap_auth's eap_gateway,
+// responder) drives a session:
 //
 //  1. The initiator's first IKE_AUTH request has IDi but no AUTH: the
 //     responder picks the connection, creates the session with
@@ -31,8 +32,8 @@
 //       IKE_SA is dropped (no CHILD_SA is created).
 //     - eap_pending: send nothing yet and remember that this request is
 //       unanswered (its retransmissions are dropped, not re-processed). When
-//       the daemon reports the backend's answer for `ticket`, call
-//       `resume()` and handle its step as above.
+//       the daemon reports the backend's answer for `ticket`
+//       (engine::eap_ready), call `resume()` and handle its step as above.
 //  3. Each further IKE_AUTH request carries one EAP payload: pass its body
 //     to `process()`. A request without one fails the exchange.
 //

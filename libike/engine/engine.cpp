@@ -67,7 +67,7 @@ class engine::impl final : public ike_sa_registry {
         last_now_ = now;
         return engine_context{now,          rng_,   psks_,          settings_,
                               out_,         stats_, next_child_id_, child_owners_,
-                              connections_, *this,  pools_};
+                              connections_, *this,  pools_,         eap_tickets_};
     }
 
     std::uint64_t new_spi() override {
@@ -197,8 +197,9 @@ class engine::impl final : public ike_sa_registry {
     // it had with us under the same identities; drop those silently (a
     // Delete would go to a peer that no longer knows them).
     void drop_replaced(ike_sa& fresh, engine_context& ctx) {
-        fresh.initial_contact_received = false;
+        // Only once authenticated: with EAP (§2.16) that is several requests later.
         if (fresh.state() != ike_sa_state::established || !fresh.peer_id) return;
+        fresh.initial_contact_received = false;
         for (ike_sa* other : peers_.same_peer(fresh)) {
             other->fail(ctx, "replaced by IKE_SA #" + std::to_string(fresh.id) +
                                  ": the peer restarted (INITIAL_CONTACT)");
@@ -544,6 +545,7 @@ class engine::impl final : public ike_sa_registry {
     peer_index peers_;
     connection_index by_connection_;
     child_directory child_owners_;
+    eap_ticket_directory eap_tickets_;
     /// Established IKE_SAs behind a NAT of ours, by our SPI (NAT keepalives).
     std::unordered_map<std::uint64_t, ike_sa*> behind_nat_;
     std::deque<output> out_;
@@ -727,6 +729,18 @@ void engine::on_child_usage(time_point now, ike_sa_id id, std::span<const inboun
     impl_->settle(sa->our_spi());
 }
 
+void engine::eap_ready(time_point now, std::uint64_t ticket) {
+    auto it = impl_->eap_tickets_.find(ticket);
+    if (it == impl_->eap_tickets_.end()) return;
+    const ike_sa_id id = it->second;
+    impl_->eap_tickets_.erase(it);
+    auto* sa = impl_->find_sa(id);
+    if (!sa) return;
+    auto ctx = impl_->context(now);
+    sa->tasks.resume(ctx);
+    impl_->settle(sa->our_spi());
+}
+
 std::optional<output> engine::poll_output() {
     if (impl_->out_.empty()) return std::nullopt;
     output o = std::move(impl_->out_.front());
@@ -752,6 +766,7 @@ ike_sa_info info_of(const ike_sa& sa) {
     i.remote = sa.remote;
     i.local_id = to_string(sa.config->local_id);
     i.remote_id = sa.peer_id ? to_string(*sa.peer_id) : to_string(sa.config->remote_id);
+    i.remote_eap_identity = sa.eap_identity;
     if (sa.keys) i.ike_proposal = to_string(sa.keys->negotiated);
     i.nat_local = sa.nat_local;
     i.nat_remote = sa.nat_remote;

@@ -27,7 +27,6 @@
 
 #include "libike/common/socket_address.hpp"
 #include "libike/crypto/random_source.hpp"
-#include "libike/eap/eap_server.hpp"
 #include "libike/engine/outputs.hpp"
 #include "libike/engine/pool_set.hpp"
 #include "libike/engine/sa_config.hpp"
@@ -36,6 +35,8 @@ namespace ike {
 
 using clock = std::chrono::steady_clock;
 using time_point = clock::time_point;
+
+class eap_backend;
 
 struct engine_settings {
     /// Retransmission as charon does it: the n-th retransmission (n = 1..tries)
@@ -62,7 +63,10 @@ struct engine_settings {
     /// Off: peers must use the legacy methods 1 and 9-11 with us, and we
     /// accept no method 14 signature (the RFC forbids it then).
     bool announce_signature_hashes = true;
-    std::shared_ptr<ike::eap_backend> eap_backend;
+    /// Runs EAP with clients of connections whose remote auth is eap
+    /// (RFC 7296 §2.16). Null: such clients are refused with
+    /// AUTHENTICATION_FAILED and a log line saying no backend is configured.
+    std::shared_ptr<ike::eap_backend> eap_backend;  // qualified: the member has its name
 };
 
 struct child_sa_info {
@@ -88,6 +92,9 @@ struct ike_sa_info {
     std::uint64_t spi_i = 0, spi_r = 0;
     socket_address local, remote;
     std::string local_id, remote_id;
+    /// The EAP identity the peer proved (we are its EAP gateway); empty
+    /// when it did not authenticate with EAP.
+    std::string remote_eap_identity;
     std::string ike_proposal;  ///< negotiated, in keyword form
     bool nat_local = false, nat_remote = false;
     time_point established{};
@@ -189,6 +196,13 @@ class engine {
     /// look comes dpd_delay from now; otherwise a liveness check goes out.
     /// An answer for an IKE_SA that is gone or did not ask is ignored.
     void on_child_usage(time_point now, ike_sa_id sa, std::span<const inbound_usage> usage);
+
+    /// The EAP backend has the answer for `ticket` (an eap_pending_step it
+    /// returned, e.g. a RADIUS server replied): the IKE_SA waiting for it
+    /// goes on with its IKE_AUTH exchange. Until then that IKE_AUTH request
+    /// is unanswered and its retransmissions are dropped. A ticket no
+    /// IKE_SA waits for (it timed out meanwhile) is ignored.
+    void eap_ready(time_point now, std::uint64_t ticket);
 
     /// Next output to carry out, or nullopt when there is none.
     std::optional<output> poll_output();

@@ -68,6 +68,10 @@ class ike_sa_registry {
 /// it current).
 using child_directory = std::unordered_map<child_sa_id, ike_sa*>;
 
+/// Which IKE_SA waits for each pending EAP backend answer (eap_pending_step's
+/// ticket), for engine::eap_ready.
+using eap_ticket_directory = std::unordered_map<std::uint64_t, ike_sa_id>;
+
 /// What every task and the task manager may use: the injected services of the
 /// engine and the current time. Built per engine call.
 struct engine_context {
@@ -85,6 +89,8 @@ struct engine_context {
     ike_sa_registry& registry;
     /// The virtual IP pools (engine::set_pools), for tasks/ike_config.
     const pool_set& pools;
+    /// Pending EAP backend answers (tasks/eap_auth registers them).
+    eap_ticket_directory& eap_tickets;
 };
 
 /// A virtual IP we lent the peer from one of our pools; given back with
@@ -179,6 +185,9 @@ class ike_sa {
     bytes init_request, init_response;  ///< raw IKE_SA_INIT messages (signed octets, §2.15)
     std::optional<ike_keymat> keys;
     std::optional<id_payload> peer_id;
+    /// Gateway: the EAP identity the peer proved (§2.16), for the log,
+    /// list-sas and its virtual IP lease; empty without EAP.
+    std::string eap_identity;
     /// Frees ni, nr, init_request, init_response and SK_pi/SK_pr once the
     /// IKE_SA is no longer connecting: they only feed the AUTH payloads
     /// (§2.15, any method, EAP included) and the first CHILD_SA's KEYMAT

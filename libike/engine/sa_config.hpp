@@ -28,7 +28,8 @@ enum class ipsec_mode : std::uint8_t { tunnel, transport };
 /// How one side proves itself in IKE_AUTH (swanctl's local/remote `auth`):
 /// psk: pre-shared key (§2.15); pubkey: a certificate and a signature
 /// (methods 1, 9-11, 14); eap: the client runs EAP, the gateway checks it
-/// (§2.16; remote side of a responder only).
+/// (§2.16): remote auth of a gateway (responder), local auth of a client
+/// (initiator).
 enum class auth_kind : std::uint8_t { psk, pubkey, eap };
 
 /// Our certificate for pubkey authentication, loaded by the daemon from the
@@ -85,14 +86,14 @@ struct child_sa_config {
     peer_dead_action dpd_action = peer_dead_action::clear;
 };
 
-/// remote_auth == eap (we are the gateway): how we run EAP with the client.
+/// remote_auth == eap (we are the gateway): how we run EAP with the client
+/// (RFC 7296 §2.16; the methods run in the engine's eap_backend).
 struct eap_responder_config {
     std::vector<eap_type> methods{eap_type::mschapv2};  ///< in our order of preference
-    /// swanctl remote.eap_id = %any: send EAP-Identity even when IDi is set.
-    bool ask_identity = false;
-    /// Non-empty: the EAP identity the client must prove (else anyone the
-    /// backend knows).
-    std::string identity;
+    bool ask_identity =
+        false;             ///< swanctl remote.eap_id = %any: send EAP-Identity even when IDi is set
+    std::string identity;  ///< non-empty: the EAP identity the client must prove (else anyone in
+                           ///< the backend)
 };
 
 struct ike_sa_config {
@@ -145,6 +146,7 @@ struct ike_sa_config {
     /// per family; 0.0.0.0 / :: asks for any (swanctl's `vips`). Our dynamic
     /// local traffic selectors become the address we get.
     std::vector<ip_addr> vips;
+    /// remote_auth == eap (we are the gateway): how we run EAP with the client.
     eap_responder_config remote_eap;
     /// local_auth == eap (we are the client): our EAP identity (empty: our
     /// IDi as text) and password.

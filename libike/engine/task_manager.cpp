@@ -131,12 +131,13 @@ bool holds(when c, const std::vector<payload>& inner) {
 }
 
 // Which exchanges a state accepts as requests from the peer (§1.2: IKE_AUTH
-// only after IKE_SA_INIT; INFORMATIONAL only on an authenticated SA).
+// only after IKE_SA_INIT, and again while EAP runs, §2.16; INFORMATIONAL
+// only on an authenticated SA).
 bool accepts_request(ike_sa_state s, exchange_type e, std::uint32_t id) {
     switch (s) {
         case ike_sa_state::connecting:
             return (e == exchange_type::ike_sa_init && id == 0) ||
-                   (e == exchange_type::ike_auth && id == 1);
+                   (e == exchange_type::ike_auth && id >= 1);
         case ike_sa_state::established:
         case ike_sa_state::rekeyed:  // CREATE_CHILD_SA: answered TEMPORARY_FAILURE (§2.25)
             return e == exchange_type::informational || e == exchange_type::create_child_sa;
@@ -240,10 +241,10 @@ void task_manager::initiate(engine_context& ctx) {
     send_request(ctx);
 }
 
-void task_manager::send_request(engine_context& ctx) {
+void task_manager::send_request(engine_context& ctx, bool eap_round) {
     message_builder b{active_exchange_, sa_.spi_i, sa_.spi_r, {}};
-    for (auto& t : active_) {
-        auto r = t->build(b, ctx);
+    for (std::size_t i = 0; i < (eap_round ? 1 : active_.size()); ++i) {
+        auto r = active_[i]->build(b, ctx);
         if (!r) {
             active_.clear();
             sa_.fail(ctx, std::move(r.error().reason), r.error().report);
@@ -305,6 +306,8 @@ void task_manager::receive(const message& m, bytes_view raw, const socket_addres
         if (active_.empty() || m.header.message_id != next_request_id_ ||
             m.header.exchange != active_exchange_)
             return;
+    } else if (waiting_id_ && m.header.message_id == *waiting_id_) {
+        return;  // its answer waits for the EAP backend
     } else if (m.header.message_id + 1 == expected_peer_id_ && last_response_) {
         return resend_response(m, raw, fragment, to, from, ctx);
     } else if (m.header.message_id != expected_peer_id_) {
@@ -399,8 +402,8 @@ void task_manager::process_response(const message& m, const std::vector<payload>
         sa_.init_response.assign(raw.begin(), raw.end());
     inbound_message in{m.header, inner, raw};
     bool again = false;
-    for (auto& t : active_) {
-        auto r = t->process(in, ctx);
+    for (std::size_t i = 0; i < active_.size(); ++i) {
+        auto r = active_[i]->process(in, ctx);
         if (!r) {
             active_.clear();
             retransmit_at_.reset();
@@ -408,6 +411,11 @@ void task_manager::process_response(const message& m, const std::vector<payload>
                 send_error_informational(*r.error().notify, ctx);
             sa_.fail(ctx, std::move(r.error().reason), r.error().report);
             return;
+        }
+        if (i == 0 && active_exchange_ == exchange_type::ike_auth && *r == progress::need_more) {
+            // §2.16: the next EAP round, a new IKE_AUTH request of ike_auth's.
+            ++next_request_id_;
+            return send_request(ctx, true);
         }
         again |= *r == progress::need_more;
         if (sa_.state() == ike_sa_state::gone) break;
@@ -441,32 +449,97 @@ void task_manager::process_request(const message& m, const std::vector<payload>&
     if (!accepts_request(sa_.state(), m.header.exchange, id)) return;
     if (m.header.exchange == exchange_type::ike_sa_init)
         sa_.init_request.assign(raw.begin(), raw.end());
-    create_passive_tasks(m, inner);
+    // A later EAP round goes on with the tasks of the first.
+    const bool eap_rounds = first_auth_request_.has_value();
+    if (!eap_rounds) create_passive_tasks(m, inner);
     ++expected_peer_id_;
     inbound_message in{m.header, inner, raw};
-    // §2.21: an error answer carries only the notify; then the SA is gone.
-    auto answer_error = [&](task_error e) {
-        passive_.clear();
-        message_builder err{m.header.exchange, sa_.spi_i, sa_.spi_r, {}};
-        if (e.notify) err.add_notify(*e.notify, e.notify_data);
-        // A failed IKE_SA_INIT is answered statelessly: no responder SPI (§1.2, §2.6).
-        if (m.header.exchange == exchange_type::ike_sa_init) sa_.spi_r = 0;
-        send_response(err, id, ctx);
-        sa_.fail(ctx, std::move(e.reason), e.report);
-    };
-    for (auto& t : passive_)
-        if (auto r = t->process(in, ctx); !r) return answer_error(std::move(r.error()));
+    for (std::size_t i = 0; i < passive_.size(); ++i) {
+        auto r = passive_[i]->process(in, ctx);
+        if (!r) return answer_error(m.header.exchange, id, std::move(r.error()), ctx);
+        if (i == 0 && m.header.exchange == exchange_type::ike_auth && *r != progress::done) {
+            if (!eap_rounds)
+                first_auth_request_ =
+                    stored_request{m.header, inner, bytes(raw.begin(), raw.end())};
+            if (*r == progress::waiting) {
+                waiting_id_ = id;
+                return;
+            }
+            return answer_eap_round(id, ctx);
+        }
+        if (i == 0 && eap_rounds) return answer_last_round(id, ctx);
+    }
     // §2.21.2: the initiator could not verify our AUTH and says so in an
     // INFORMATIONAL of its own; the IKE_SA is dead for it.
     if (m.header.exchange == exchange_type::informational &&
         in.find_notify(notify_type::authentication_failed))
-        return answer_error(task_error{
-            std::nullopt, {}, "AUTHENTICATION_FAILED: the peer could not verify our AUTH payload"});
+        return answer_error(
+            m.header.exchange, id,
+            task_error{std::nullopt,
+                       {},
+                       "AUTHENTICATION_FAILED: the peer could not verify our AUTH payload"},
+            ctx);
     message_builder b{m.header.exchange, sa_.spi_i, sa_.spi_r, {}};
     for (auto& t : passive_)
-        if (auto r = t->build(b, ctx); !r) return answer_error(std::move(r.error()));
+        if (auto r = t->build(b, ctx); !r)
+            return answer_error(m.header.exchange, id, std::move(r.error()), ctx);
     passive_.clear();
     send_response(b, id, ctx);
+}
+
+void task_manager::answer_error(exchange_type exchange, std::uint32_t id, task_error e,
+                                engine_context& ctx) {
+    passive_.clear();
+    first_auth_request_.reset();
+    waiting_id_.reset();
+    message_builder err{exchange, sa_.spi_i, sa_.spi_r, {}};
+    if (e.notify) err.add_notify(*e.notify, e.notify_data);
+    // A failed IKE_SA_INIT is answered statelessly: no responder SPI (§1.2, §2.6).
+    if (exchange == exchange_type::ike_sa_init) sa_.spi_r = 0;
+    send_response(err, id, ctx);
+    sa_.fail(ctx, std::move(e.reason), e.report);
+}
+
+void task_manager::answer_eap_round(std::uint32_t id, engine_context& ctx) {
+    message_builder b{exchange_type::ike_auth, sa_.spi_i, sa_.spi_r, {}};
+    if (auto r = passive_.front()->build(b, ctx); !r)
+        return answer_error(exchange_type::ike_auth, id, std::move(r.error()), ctx);
+    send_response(b, id, ctx);
+    if (b.then_fail) {
+        // An EAP-Failure went out: no AUTH follows, the IKE_SA ends (§2.16).
+        passive_.clear();
+        first_auth_request_.reset();
+        sa_.fail(ctx, std::move(*b.then_fail));
+    }
+}
+
+void task_manager::answer_last_round(std::uint32_t id, engine_context& ctx) {
+    const stored_request first = std::move(*first_auth_request_);
+    first_auth_request_.reset();
+    const inbound_message in{first.header, first.payloads, first.raw};
+    for (std::size_t i = 1; i < passive_.size(); ++i)
+        if (auto r = passive_[i]->process(in, ctx); !r)
+            return answer_error(exchange_type::ike_auth, id, std::move(r.error()), ctx);
+    message_builder b{exchange_type::ike_auth, sa_.spi_i, sa_.spi_r, {}};
+    for (auto& t : passive_)
+        if (auto r = t->build(b, ctx); !r)
+            return answer_error(exchange_type::ike_auth, id, std::move(r.error()), ctx);
+    passive_.clear();
+    send_response(b, id, ctx);
+}
+
+void task_manager::resume(engine_context& ctx) {
+    if (!waiting_id_ || passive_.empty() || sa_.state() != ike_sa_state::connecting) return;
+    const std::uint32_t id = *waiting_id_;
+    waiting_id_.reset();
+    auto r = passive_.front()->resume(ctx);
+    if (!r) return answer_error(exchange_type::ike_auth, id, std::move(r.error()), ctx);
+    if (*r == progress::waiting) {
+        waiting_id_ = id;
+        return;
+    }
+    if (*r == progress::need_more) return answer_eap_round(id, ctx);
+    answer_last_round(id, ctx);
 }
 
 // A message that breaks the payload rules (codec/payload_rules). An

@@ -13,6 +13,14 @@
 // Message IDs (§2.3): our requests count from 0 in `next_request_id_`; the
 // peer's next request must carry `expected_peer_id_`; one below it is a
 // retransmission answered from `last_response_`; anything else is ignored.
+//
+// EAP in IKE_AUTH (§2.16) makes IKE_AUTH several exchanges (message IDs 1, 2,
+// ...). While ike_auth answers need_more, a round is ike_auth's alone: the
+// other IKE_AUTH tasks (ike_config, child_create) stay, the responder's with
+// a copy of the first request, which they process in the last round, and
+// answer there. A responder round whose answer the EAP backend has not
+// produced yet (progress::waiting) stays unanswered, its retransmissions
+// dropped, until resume().
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -70,11 +78,17 @@ class task_manager {
     /// When on_timer must run next for this SA's exchange slot.
     std::optional<time_point> deadline() const { return retransmit_at_; }
 
+    /// The EAP backend answered (engine::eap_ready): the request that
+    /// waited for it is answered now. Does nothing when none waits.
+    void resume(engine_context& ctx);
+
     bool idle() const { return active_.empty(); }
     time_point last_inbound() const { return last_inbound_; }
 
   private:
-    void send_request(engine_context& ctx);
+    /// Builds and sends our request; with `eap_round` only the first active
+    /// task (ike_auth) builds it.
+    void send_request(engine_context& ctx, bool eap_round = false);
     /// Decrypts an SKF fragment into the reassembly; the whole message's
     /// inner payloads once the last one is in (error `pending` before).
     std::expected<std::vector<payload>, message_open_error> reassemble(const message& m,
@@ -98,6 +112,13 @@ class task_manager {
     void refuse_malformed(const message& m, bool response, const std::string& why,
                           engine_context& ctx);
     void create_passive_tasks(const message& m, const std::vector<payload>& inner);
+    /// §2.21: an error answer carries only the notify; then the SA is gone.
+    void answer_error(exchange_type exchange, std::uint32_t id, task_error e, engine_context& ctx);
+    /// Answers an EAP round: only ike_auth (the first passive task) builds.
+    void answer_eap_round(std::uint32_t id, engine_context& ctx);
+    /// The passive tasks after ike_auth (the first) process the first
+    /// IKE_AUTH request of the EAP rounds, then all build the last answer.
+    void answer_last_round(std::uint32_t id, engine_context& ctx);
 
     ike_sa& sa_;
     // A vector, not a deque: libstdc++'s empty deque allocates ~600 bytes,
@@ -106,6 +127,17 @@ class task_manager {
     std::vector<std::unique_ptr<task>> active_;
     exchange_type active_exchange_{};
     std::vector<std::unique_ptr<task>> passive_;
+    /// Responder, during EAP rounds: the first IKE_AUTH request, for the
+    /// passive tasks that answer it in the last round.
+    struct stored_request {
+        ike_header header;
+        std::vector<payload> payloads;
+        bytes raw;
+    };
+    std::optional<stored_request> first_auth_request_;
+    /// Responder: the message ID of a request whose answer waits for the
+    /// EAP backend.
+    std::optional<std::uint32_t> waiting_id_;
 
     std::uint32_t next_request_id_ = 0;
     std::uint32_t expected_peer_id_ = 0;

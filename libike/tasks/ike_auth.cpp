@@ -45,8 +45,8 @@ std::expected<our_proof, task_error> prove_ourselves(const ike_sa& sa, engine_co
             break;
     }
     return std::unexpected(auth_failed("connection '" + sa.config->name +
-                                       "' has local auth eap, which ikev2d does not do as a "
-                                       "client; use psk or pubkey"));
+                                       "' has local auth eap, which only a client (initiator) "
+                                       "does; a gateway proves itself with psk or pubkey"));
 }
 
 // Checks the peer's identity and its proof as the connection's remote auth
@@ -74,9 +74,9 @@ std::expected<std::string, task_error> verify_peer(ike_sa& sa, engine_context& c
             break;
         }
         case auth_kind::eap:
-            return std::unexpected(auth_failed("connection '" + cfg.name +
-                                               "' has remote auth eap, which is not available "
-                                               "in IKE_AUTH yet"));
+            return std::unexpected(auth_failed(
+                "connection '" + cfg.name + "' has remote auth eap, but the peer sent an AUTH " +
+                "payload (method " + to_string(auth.method) + ") instead of starting EAP"));
     }
     sa.peer_id = peer_id;
     return how;
@@ -99,8 +99,20 @@ task_result ike_auth::process(const inbound_message& m, engine_context& ctx) {
     return initiator_ ? process_response(m, ctx) : process_request(m, ctx);
 }
 
+task_result ike_auth::resume(engine_context& ctx) {
+    if (!gateway_) return progress::done;
+    return gateway_->resume(ctx);
+}
+
 task_result ike_auth::build_request(message_builder& m, engine_context& ctx) {
     const auto& cfg = *sa_.config;
+    const auto our_id = to_id_payload(cfg.local_id);
+    if (client_) {
+        // §2.16, a later round: our EAP answer, or AUTH from the MSK.
+        if (auto r = client_->add_request(m, our_id); !r)
+            return std::unexpected(std::move(r.error()));
+        return progress::done;
+    }
     // RFC 6023 §3: an IKE_AUTH without a CHILD_SA only to a peer that said it takes one.
     if (cfg.children.empty() && !sa_.peer_childless)
         return std::unexpected(task_error{
@@ -108,29 +120,40 @@ task_result ike_auth::build_request(message_builder& m, engine_context& ctx) {
             {},
             "connection '" + cfg.name +
                 "' has no children, and the peer did not announce CHILDLESS_IKEV2_SUPPORTED"});
-    const auto our_id = to_id_payload(cfg.local_id);
     const id_payload peer =
         cfg.remote_id.any ? id_payload{id_type::null, {}} : to_id_payload(cfg.remote_id);
-    auto proof = prove_ourselves(sa_, ctx, our_id, peer);
-    if (!proof) {
-        proof.error().notify.reset();
-        return std::unexpected(std::move(proof.error()));
+    std::optional<our_proof> proof;
+    if (cfg.local_auth == auth_kind::eap) {
+        // §2.16: no AUTH; the gateway starts EAP in its answer.
+        auto client = eap_client::create(sa_, ctx);
+        if (!client) return std::unexpected(std::move(client.error()));
+        client_ = std::move(*client);
+        our_proof_ = "EAP";
+    } else {
+        auto p = prove_ourselves(sa_, ctx, our_id, peer);
+        if (!p) {
+            p.error().notify.reset();
+            return std::unexpected(std::move(p.error()));
+        }
+        our_proof_ = p->how;
+        proof = std::move(*p);
     }
-    our_proof_ = proof->how;
     m.add(payload_type::idi, our_id);
-    for (auto& c : proof->certs) m.add(payload_type::cert, std::move(c));
+    if (proof)
+        for (auto& c : proof->certs) m.add(payload_type::cert, std::move(c));
     // §3.7: the initiator asks for the responder's certificate here.
     if (wants_certreq(cfg)) {
         const trust_anchors* anchors[] = {cfg.trust.get()};
         if (auto req = make_certreq(anchors)) m.add(payload_type::certreq, std::move(*req));
     }
-    m.add(payload_type::auth, std::move(proof->auth));
+    if (proof) m.add(payload_type::auth, std::move(proof->auth));
     // §2.4: the peer may drop IKE_SAs it still holds from before our restart.
     if (sa_.send_initial_contact) m.add_notify(notify_type::initial_contact);
     return progress::done;
 }
 
 task_result ike_auth::build_response(message_builder& m, engine_context& ctx) {
+    if (gateway_) return build_eap_response(m, ctx);
     const auto our_id = to_id_payload(sa_.config->local_id);
     auto proof = prove_ourselves(sa_, ctx, our_id, *sa_.peer_id);
     if (!proof) return std::unexpected(std::move(proof.error()));
@@ -141,11 +164,14 @@ task_result ike_auth::build_response(message_builder& m, engine_context& ctx) {
 }
 
 task_result ike_auth::process_response(const inbound_message& m, engine_context& ctx) {
+    if (client_ && sa_.peer_id) return process_eap_response(m, ctx);
     if (m.find_notify(notify_type::authentication_failed)) {
-        const std::string likely = sa_.config->local_auth == auth_kind::psk
-                                       ? "wrong PSK"
-                                       : "our certificate not trusted by the peer or not naming "
-                                         "our identity";
+        const std::string likely =
+            sa_.config->local_auth == auth_kind::psk
+                ? "wrong PSK"
+                : (sa_.config->local_auth == auth_kind::eap
+                       ? "the gateway does not do EAP for this connection"
+                       : "our certificate not trusted by the peer or not naming our identity");
         return std::unexpected(task_error{
             std::nullopt,
             {},
@@ -165,24 +191,102 @@ task_result ike_auth::process_response(const inbound_message& m, engine_context&
     auto how = verify_peer(sa_, ctx, m, *id, *auth);
     if (!how) return std::unexpected(std::move(how.error()));
     peer_proof_ = std::move(*how);
+    // §2.16: the gateway proved itself; its EAP request comes with it.
+    if (client_) return client_->process(m, ctx);
+    return established(ctx, std::nullopt);
+}
+
+task_result ike_auth::process_eap_response(const inbound_message& m, engine_context& ctx) {
+    if (const auto* e = m.first_error())
+        return std::unexpected(
+            task_error{std::nullopt, {}, "gateway answered our EAP with " + to_string(e->type)});
+    if (!client_->auth_sent()) return client_->process(m, ctx);
+    const auto* auth = m.find<auth_payload>(payload_type::auth);
+    if (!auth)
+        return std::unexpected(
+            task_error{std::nullopt, {}, "the gateway's last IKE_AUTH response lacks AUTH"});
+    // A failure keeps its AUTHENTICATION_FAILED notify for the peer (§2.21.2).
+    if (auto v = client_->verify(*sa_.peer_id, *auth); !v)
+        return std::unexpected(std::move(v.error()));
+    our_proof_ += " (MSK)";
     return established(ctx, std::nullopt);
 }
 
 task_result ike_auth::process_request(const inbound_message& m, engine_context& ctx) {
+    if (gateway_) return process_eap_request(m, ctx);
     const auto* id = m.find<id_payload>(payload_type::idi);
     const auto* auth = m.find<auth_payload>(payload_type::auth);
-    if (!id || !auth)
+    if (!id)
         return std::unexpected(
-            task_error{notify_type::invalid_syntax, {}, "IKE_AUTH request lacks IDi or AUTH"});
+            task_error{notify_type::invalid_syntax, {}, "IKE_AUTH request lacks IDi"});
     auto choice = choose_connection(sa_, ctx, *id, peer_auth_kind(auth));
     sa_.config = std::move(choice.config);
     sa_.emit(ctx, sa_event::kind::notice, 0, std::move(choice.why));
     read_certreqs(m, sa_);
+    if (!auth) return start_eap(m, *id, ctx);
     auto how = verify_peer(sa_, ctx, m, *id, *auth);
     if (!how) return std::unexpected(std::move(how.error()));
     peer_proof_ = std::move(*how);
     sa_.initial_contact_received = m.find_notify(notify_type::initial_contact) != nullptr;
     return progress::done;
+}
+
+// §2.16: a request without AUTH asks for EAP.
+task_result ike_auth::start_eap(const inbound_message& m, const id_payload& idi,
+                                engine_context& ctx) {
+    const auto& cfg = *sa_.config;
+    if (cfg.remote_auth != auth_kind::eap)
+        return std::unexpected(auth_failed(
+            "peer '" + to_string(idi) + "' sent no AUTH payload, asking for EAP, but connection '" +
+            cfg.name + "' expects remote auth " + std::string(to_string(cfg.remote_auth))));
+    if (!matches(cfg.remote_id, idi))
+        return std::unexpected(auth_failed("peer identity '" + to_string(idi) +
+                                           "' does not match the configured '" +
+                                           to_string(cfg.remote_id) + "'"));
+    // Claimed, not proved yet: EAP proves it, and the last round's AUTH
+    // binds it to this IKE_SA.
+    sa_.peer_id = idi;
+    sa_.initial_contact_received = m.find_notify(notify_type::initial_contact) != nullptr;
+    auto gateway = eap_gateway::create(sa_, ctx);
+    if (!gateway) return std::unexpected(std::move(gateway.error()));
+    gateway_ = std::move(*gateway);
+    return gateway_->start(idi, ctx);
+}
+
+task_result ike_auth::process_eap_request(const inbound_message& m, engine_context& ctx) {
+    if (!gateway_->succeeded()) return gateway_->process(m, ctx);
+    const auto* auth = m.find<auth_payload>(payload_type::auth);
+    if (!auth)
+        return std::unexpected(
+            auth_failed("the request after EAP-Success carries no AUTH payload"));
+    if (auto v = gateway_->verify(*sa_.peer_id, *auth); !v)
+        return std::unexpected(std::move(v.error()));
+    eap_verified_ = true;
+    peer_proof_ = gateway_->description();
+    return progress::done;
+}
+
+// The first answer proves us (IDr, CERT, AUTH) and carries the first EAP
+// request; the next ones carry EAP only; the last one our AUTH from the MSK.
+task_result ike_auth::build_eap_response(message_builder& m, engine_context& ctx) {
+    const auto our_id = to_id_payload(sa_.config->local_id);
+    if (eap_verified_) {
+        auto auth = gateway_->our_auth(our_id);
+        if (!auth) return std::unexpected(std::move(auth.error()));
+        m.add(payload_type::auth, std::move(*auth));
+        our_proof_ += " and the EAP key (MSK)";
+        return established(ctx, notify_type::invalid_syntax);
+    }
+    if (!first_answer_sent_) {
+        auto proof = prove_ourselves(sa_, ctx, our_id, *sa_.peer_id);
+        if (!proof) return std::unexpected(std::move(proof.error()));
+        our_proof_ = proof->how;
+        m.add(payload_type::idr, our_id);
+        add_proof(m, std::move(*proof));
+        first_answer_sent_ = true;
+    }
+    gateway_->add_answer(m);
+    return progress::need_more;
 }
 
 task_result ike_auth::established(engine_context& ctx, std::optional<notify_type> notify) {

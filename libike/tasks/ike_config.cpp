@@ -32,8 +32,12 @@ ip6_bytes to_ip6(const ip_addr& a) {
     return a.bytes;
 }
 
-// The identity a lease is kept for: the authenticated IDi, type and bytes.
-std::string lease_identity(const id_payload& id) {
+// The identity a lease is kept for: the EAP identity the peer proved (as
+// charon: a client's IDi is often its address or a generic name), else the
+// authenticated IDi, type and bytes. EAP keys start with 0, no ID type.
+std::string lease_identity(const ike_sa& sa) {
+    if (!sa.eap_identity.empty()) return std::string(1, '\0') + sa.eap_identity;
+    const id_payload& id = *sa.peer_id;
     std::string key(1, static_cast<char>(id.type));
     key.append(id.data.begin(), id.data.end());
     return key;
@@ -215,7 +219,7 @@ task_result ike_config::process_request(const inbound_message& m, engine_context
 }
 
 bool ike_config::lease(const ip_addr& requested, engine_context& ctx) {
-    const lease_request r{lease_identity(*sa_.peer_id),
+    const lease_request r{lease_identity(sa_),
                           unspecified(requested) ? std::nullopt : std::optional(requested),
                           sa_.initial_contact_received};
     for (const auto& name : sa_.config->pools) {

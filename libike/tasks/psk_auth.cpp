@@ -28,16 +28,6 @@ std::expected<secret, std::string> psk_value(prf_id alg, const secret& psk, byte
     return std::move(*auth);
 }
 
-// The PSK AUTH value of the side that sends `id`.
-std::expected<secret, task_error> psk_auth_of(const ike_sa& sa, const secret& psk,
-                                              bool of_initiator, const id_payload& id) {
-    auto octets = signed_octets(sa, of_initiator, id);
-    if (!octets) return std::unexpected(auth_internal(octets.error()));
-    auto v = psk_value(sa.keys->prf_alg, psk, *octets);
-    if (!v) return std::unexpected(auth_internal(v.error()));
-    return std::move(*v);
-}
-
 task_error no_psk(const ike_sa& sa, const id_payload& peer_id) {
     return auth_failed("no PSK configured for " + to_string(sa.config->local_id) + " - " +
                        to_string(peer_id));
@@ -45,12 +35,21 @@ task_error no_psk(const ike_sa& sa, const id_payload& peer_id) {
 
 }  // namespace
 
+std::expected<secret, task_error> shared_key_auth(const ike_sa& sa, const secret& key,
+                                                  bool of_initiator, const id_payload& id) {
+    auto octets = signed_octets(sa, of_initiator, id);
+    if (!octets) return std::unexpected(auth_internal(octets.error()));
+    auto v = psk_value(sa.keys->prf_alg, key, *octets);
+    if (!v) return std::unexpected(auth_internal(v.error()));
+    return std::move(*v);
+}
+
 std::expected<auth_payload, task_error> build_psk_auth(const ike_sa& sa, engine_context& ctx,
                                                        const id_payload& our_id,
                                                        const id_payload& peer_id) {
     const secret* psk = ctx.psks.find(sa.config->local_id, peer_id);
     if (!psk) return std::unexpected(no_psk(sa, peer_id));
-    auto v = psk_auth_of(sa, *psk, sa.initiator, our_id);
+    auto v = shared_key_auth(sa, *psk, sa.initiator, our_id);
     if (!v) return std::unexpected(std::move(v.error()));
     return auth_payload{auth_method::psk, bytes(v->view().begin(), v->view().end())};
 }
@@ -63,7 +62,7 @@ std::expected<void, task_error> verify_psk_auth(const ike_sa& sa, engine_context
                                            to_string(auth.method) + ", we expect a PSK"));
     const secret* psk = ctx.psks.find(sa.config->local_id, peer_id);
     if (!psk) return std::unexpected(no_psk(sa, peer_id));
-    auto expected = psk_auth_of(sa, *psk, !sa.initiator, peer_id);
+    auto expected = shared_key_auth(sa, *psk, !sa.initiator, peer_id);
     if (!expected) return std::unexpected(std::move(expected.error()));
     if (expected->size() != auth.data.size() ||
         CRYPTO_memcmp(expected->data(), auth.data.data(), auth.data.size()) != 0)

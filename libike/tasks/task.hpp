@@ -8,8 +8,11 @@
 // A task returns progress::done when its part of the exchange is complete,
 // progress::need_more when the same exchange must run again (IKE_SA_INIT after
 // a COOKIE or INVALID_KE_PAYLOAD answer), or a task_error that fails the whole
-// IKE_SA. CHILD_SA failures inside IKE_AUTH are not task_errors: the
-// child_create task answers/report them itself and the IKE_SA stays (§1.2).
+// IKE_SA. In IKE_AUTH, need_more from ike_auth means another EAP round
+// (§2.16): only ike_auth takes part in it, the other tasks wait for the last
+// round; progress::waiting (responder) means the answer is not ready yet (an
+// EAP backend pends) and comes from resume(). CHILD_SA failures inside IKE_AUTH are not
+// task_errors: the child_create task answers/report them itself and the IKE_SA stays (§1.2).
 #include <cstdint>
 #include <expected>
 #include <memory>
@@ -28,7 +31,7 @@ namespace ike {
 class ike_sa;
 struct engine_context;
 
-enum class progress : std::uint8_t { done, need_more };
+enum class progress : std::uint8_t { done, need_more, waiting };
 
 /// Why an exchange failed the IKE_SA.
 struct task_error {
@@ -62,6 +65,10 @@ struct message_builder {
     exchange_type exchange{};
     std::uint64_t spi_i = 0, spi_r = 0;  ///< as they will appear in the header
     std::vector<payload> payloads;
+    /// Set by a responder task whose answer ends the IKE_SA although it is no
+    /// error notify (an EAP-Failure, §2.16): the response goes out, then the
+    /// IKE_SA fails with this reason.
+    std::optional<std::string> then_fail{};
 
     void add(payload_type type, payload_body body) {
         payloads.push_back(payload{type, false, std::move(body)});
@@ -121,6 +128,9 @@ class task {
     virtual task_result build(message_builder& m, engine_context& ctx) = 0;
     /// Reads this task's payloads from a response (initiator) or request (responder).
     virtual task_result process(const inbound_message& m, engine_context& ctx) = 0;
+    /// Responder, after process() returned progress::waiting: what it waited
+    /// for is there (engine::eap_ready); the same results as process().
+    virtual task_result resume(engine_context& /*ctx*/) { return progress::done; }
 
     bool initiator() const { return initiator_; }
 
