@@ -97,6 +97,9 @@ std::string format_sa(const json& sa) {
            (flag(sa, "nat_local") ? " (behind NAT)" : "") + "\n";
     out += "  remote '" + text(sa, "remote_id") + "' @ " + text(sa, "remote") +
            (flag(sa, "nat_remote") ? " (behind NAT)" : "") + "\n";
+    // Road warriors authenticated by EAP: the user, often not the IKE identity.
+    if (const auto eap = text(sa, "remote_eap_id"); eap != "-" && !eap.empty())
+        out += "  remote EAP identity '" + eap + "'\n";
     out += "  " + text(sa, "proposal") + ago(sa, "established") + "\n";
     if (!array_of(sa, "virtual_ips").empty()) {
         out += "  virtual IP " + joined(sa, "virtual_ips");

@@ -122,6 +122,7 @@ json sa_to_json(const ike::ike_sa_info& sa, ike::time_point now, const usage_loo
             {"remote", ike::to_string(sa.remote)},
             {"local_id", sa.local_id},
             {"remote_id", sa.remote_id},
+            {"remote_eap_id", sa.remote_eap_identity},
             {"proposal", sa.ike_proposal},
             {"nat_local", sa.nat_local},
             {"nat_remote", sa.nat_remote},

@@ -2,6 +2,8 @@
 
 #include <openssl/crypto.h>
 
+#include <algorithm>
+
 #include "libike/codec/eap_payload.hpp"
 #include "libike/eap/eap_packet.hpp"
 #include "libike/eap/mschapv2_packet.hpp"
@@ -51,6 +53,24 @@ std::string eap_identity_text(const id_payload& id) {
 
 // --- gateway
 
+namespace {
+
+// EAP-TLS: our certificate serves the TLS handshake and the client's is
+// checked against the connection's CAs, at the wall-clock time. The pointers
+// stay valid: the IKE_SA holds its config, and the session dies with it.
+void add_tls_params(const ike_sa_config& cfg, const engine_context& ctx,
+                    eap_session_params& params) {
+    if (cfg.local_cert) {
+        params.tls_certificate = &cfg.local_cert->cert;
+        params.tls_chain = cfg.local_cert->intermediates;
+        params.tls_key = cfg.local_cert->key.get();
+    }
+    if (cfg.trust) params.tls_trust = &cfg.trust->store;
+    if (ctx.settings.wall_clock) params.now = ctx.settings.wall_clock();
+}
+
+}  // namespace
+
 std::expected<std::unique_ptr<eap_gateway>, task_error> eap_gateway::create(ike_sa& sa,
                                                                             engine_context& ctx) {
     const auto& cfg = *sa.config;
@@ -63,6 +83,8 @@ std::expected<std::unique_ptr<eap_gateway>, task_error> eap_gateway::create(ike_
     params.methods = cfg.remote_eap.methods;
     params.ask_identity = cfg.remote_eap.ask_identity;
     params.random = &ctx.rng;
+    if (std::ranges::find(params.methods, eap_type::tls) != params.methods.end())
+        add_tls_params(cfg, ctx, params);
     auto session = ctx.settings.eap_backend->create_session(params);
     if (!session)
         return std::unexpected(auth_failed("connection '" + cfg.name +

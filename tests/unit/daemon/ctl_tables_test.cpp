@@ -47,6 +47,17 @@ TEST(ctl_tables, list_sas_as_swanctl_blocks) {
               "    remote 10.10.2.0/24\n");
 }
 
+TEST(ctl_tables, eap_identity_shown_when_there_is_one) {
+    auto body = sample_sas();
+    body["sas"][0]["remote_eap_id"] = "";
+    EXPECT_EQ(format_sas(body).find("EAP"), std::string::npos);
+    body["sas"][0]["remote_eap_id"] = "carol";
+    EXPECT_NE(format_sas(body).find("  remote 'gw-b.example.org' @ 10.1.0.2[4500]\n"
+                                    "  remote EAP identity 'carol'\n"),
+              std::string::npos)
+        << format_sas(body);
+}
+
 TEST(ctl_tables, child_times_shown_when_known) {
     auto body = sample_sas();
     auto& child = body["sas"][0]["children"][0];
