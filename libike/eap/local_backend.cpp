@@ -25,6 +25,7 @@ class local_session final : public eap_server {
         if (state_ != state::idle)
             return end({eap_errc::session_state, "EAP session started twice"});
         if (ask_identity_ || ike_identity.empty()) {
+            ike_identity_ = ike_identity;
             state_ = state::wait_identity;
             return eap_request_step{eap_request(identifier_, eap_type::identity, {}), {}};
         }
@@ -61,6 +62,9 @@ class local_session final : public eap_server {
             return end({eap_errc::unexpected_packet,
                         "EAP " + to_string(p.type) + " from the peer, expected its Identity"});
         identity_.assign(p.data.begin(), p.data.end());
+        // Android's built-in client answers with an empty identity; its IKE
+        // identity is the user name then.
+        if (identity_.empty()) identity_ = ike_identity_;
         if (identity_.empty())
             return end({eap_errc::malformed, "the peer sent an empty EAP identity"});
         return begin_method();
@@ -114,6 +118,7 @@ class local_session final : public eap_server {
     state state_ = state::idle;
     std::uint8_t identifier_ = 0;
     std::string identity_;
+    std::string ike_identity_;  ///< IDi, for an empty EAP-Identity answer
 };
 
 /// What an EAP-TLS session lacks, for the error text ("" if nothing).

@@ -46,8 +46,8 @@ password_of() { echo "pw-of-$1-0123"; }
 gateway_config() {
   local u method=${1:-eap-mschapv2}
   {
+    # (ikev2d_daemon_yaml ends with the secrets list: the users join it.)
     ikev2d_daemon_yaml gw-a
-    echo "secrets:"
     for u in "${USERS[@]}"; do
       printf '  - ids: [%s]\n    eap: "%s"\n' "$u" "$(password_of "$u")"
     done

@@ -144,6 +144,36 @@ TEST(local_backend, identity_round_when_idi_is_empty) {
     EXPECT_EQ(first->type, eap_type::identity);
 }
 
+TEST(local_backend, empty_identity_answer_falls_back_to_idi) {
+    // Android's built-in client: IKE identity = user name, empty EAP-Identity.
+    gateway gw;
+    gw.params.ask_identity = true;
+    auto server = gw.session();
+    auto ask = decode_eap_packet(request_of(server->start("carol")));
+    ASSERT_TRUE(ask);
+    ASSERT_EQ(ask->type, eap_type::identity);
+    auto next = server->process(eap_response(ask->identifier, eap_type::identity, {}));
+    auto challenge = decode_eap_packet(request_of(next));
+    ASSERT_TRUE(challenge);
+    EXPECT_EQ(challenge->type, eap_type::mschapv2);
+    deterministic_random prng(5);
+    eap_peer carol("carol", text("Carol's secret"), prng);
+    eap_step last = next;
+    for (int round = 0; round < 4; ++round) {
+        auto* req = std::get_if<eap_request_step>(&last);
+        if (req == nullptr) break;
+        last = server->process(response_of(carol.process(req->packet)));
+    }
+    ASSERT_TRUE(std::holds_alternative<eap_success_step>(last));
+    EXPECT_EQ(std::get<eap_success_step>(last).identity, "carol");
+    // Without an IDi to fall back to, an empty answer ends the session.
+    auto bare = gw.session();
+    auto ask2 = decode_eap_packet(request_of(bare->start("")));
+    ASSERT_TRUE(ask2);
+    auto failed = bare->process(eap_response(ask2->identifier, eap_type::identity, {}));
+    ASSERT_TRUE(std::holds_alternative<eap_failure_step>(failed));
+}
+
 TEST(local_backend, wrong_password_names_the_user) {
     gateway gw;
     deterministic_random prng(4);
