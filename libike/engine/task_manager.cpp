@@ -443,9 +443,27 @@ void task_manager::create_passive_tasks(const message& m, const std::vector<payl
             passive_.push_back(make_responder_task(rule.kind, sa_));
 }
 
+// §2.21.2: a client that gives up while still authenticating (a wrong EAP
+// password after MSCHAPv2's failure request, our certificate refused) says so
+// in an INFORMATIONAL with AUTHENTICATION_FAILED, protected by the IKE_SA's
+// keys. Drop the half-made IKE_SA now rather than at the half-open timeout.
+bool task_manager::peer_gave_up(const message& m, const std::vector<payload>& inner,
+                                engine_context& ctx) {
+    if (sa_.state() != ike_sa_state::connecting ||
+        m.header.exchange != exchange_type::informational || !sa_.keys)
+        return false;
+    inbound_message in{m.header, inner, {}};
+    if (in.find_notify(notify_type::authentication_failed) == nullptr) return false;
+    active_.clear(), passive_.clear();
+    retransmit_at_.reset();
+    sa_.fail(ctx, "the peer gave up authenticating (AUTHENTICATION_FAILED)");
+    return true;
+}
+
 void task_manager::process_request(const message& m, const std::vector<payload>& inner,
                                    bytes_view raw, engine_context& ctx) {
     const std::uint32_t id = m.header.message_id;
+    if (peer_gave_up(m, inner, ctx)) return;
     if (!accepts_request(sa_.state(), m.header.exchange, id)) return;
     if (m.header.exchange == exchange_type::ike_sa_init)
         sa_.init_request.assign(raw.begin(), raw.end());

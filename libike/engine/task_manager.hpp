@@ -102,6 +102,9 @@ class task_manager {
                          const socket_address& from, engine_context& ctx);
     void process_response(const message& m, const std::vector<payload>& inner, bytes_view raw,
                           engine_context& ctx);
+    /// An INFORMATIONAL with AUTHENTICATION_FAILED while connecting: the
+    /// IKE_SA is failed and true returned.
+    bool peer_gave_up(const message& m, const std::vector<payload>& inner, engine_context& ctx);
     void process_request(const message& m, const std::vector<payload>& inner, bytes_view raw,
                          engine_context& ctx);
     /// Queues `datagrams` (a message or its fragments) from `from` to `to`.

@@ -8,11 +8,14 @@ client_vip() {
   ip -n "rw$1" -4 -o addr show dev eth0 | awk '$4 !~ /^192\.0\.2\./ { sub(/\/.*/, "", $4); print $4; exit }'
 }
 
+# has_vip K: rwK has a virtual IP installed (a command, for lab_wait_for).
+has_vip() { [ -n "$(client_vip "$1")" ]; }
+
 # connect K: rwK's charon brings up the tunnel; prints its virtual IP.
 connect() {
   local k=$1 vip
   charon_initiate "rw$k" lan rw 20 >&2
-  lab_wait_for 10 test -n "$(client_vip "$k")" || true
+  lab_wait_for 10 has_vip "$k" || true
   vip=$(client_vip "$k")
   [[ $vip =~ ^10\.3\.0\.[0-9]+$ ]] || lab_fail "rw$k has no virtual IP from $POOL on eth0:
 $(ip -n "rw$k" addr show dev eth0)"
