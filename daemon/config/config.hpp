@@ -85,7 +85,7 @@ struct daemon_config {
 struct shared_secret {
     std::vector<identity> ids;  ///< empty: applies to every identity
     ike::secret psk;
-    std::string origin;  ///< "file:line" of the entry, for logs (never the key)
+    std::string origin;        ///< "file:line" of the entry, for logs (never the key)
     std::size_t position = 0;  ///< index among all `secrets` entries
 };
 
@@ -97,8 +97,8 @@ struct eap_secret {
     /// The EAP identities (user names), exactly as the peer sends them;
     /// never empty.
     std::vector<std::string> ids;
-    ike::secret password;  ///< the same forms as psk: text, 0x hex, 0s base64
-    std::string origin;    ///< "file:line", for logs (never the password)
+    ike::secret password;      ///< the same forms as psk: text, 0x hex, 0s base64
+    std::string origin;        ///< "file:line", for logs (never the password)
     std::size_t position = 0;  ///< index among all `secrets` entries
 };
 

@@ -77,9 +77,8 @@ void check_remote_eap(diagnostics& diag, const config& cfg, const connection_con
     const std::string path = "connections." + c.name;
     if (is_eap(c.local.auth)) {
         report(diag, path + ".local.auth",
-               "with remote auth " + std::string(c.remote.auth == auth_class::eap_tls
-                                                     ? "eap-tls"
-                                                     : "eap-mschapv2") +
+               "with remote auth " +
+                   std::string(c.remote.auth == auth_class::eap_tls ? "eap-tls" : "eap-mschapv2") +
                    " the gateway proves itself with pubkey (a certificate) or psk, not EAP",
                true);
     }

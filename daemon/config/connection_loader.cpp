@@ -28,8 +28,8 @@ constexpr std::string_view child_keys[] = {
     "mark_in",      "mark_out",     "if_id_in",      "if_id_out",  "hw_offload"};
 
 constexpr std::string_view local_auth_keys[] = {"auth", "id", "certs", "key", "rsa_pss", "eap_id"};
-constexpr std::string_view remote_auth_keys[] = {"auth", "id", "cacerts", "require_eku",
-                                                 "revocation", "eap_id"};
+constexpr std::string_view remote_auth_keys[] = {"auth",        "id",         "cacerts",
+                                                 "require_eku", "revocation", "eap_id"};
 
 constexpr keyword<auth_class> auth_classes[] = {{"psk", auth_class::psk},
                                                 {"pubkey", auth_class::pubkey},
