@@ -5,7 +5,11 @@
 // the engine at once. It is a load generator, not a gateway.
 //
 // Each IKE_SA gets an identity of its own (load-<i>@bench) and sends from one
-// socket of a pool, so the responder sees many distinct peers. N IKE_SAs are
+// socket of a pool, so the responder sees many distinct peers. With --cert
+// and --key every IKE_SA signs its AUTH with that one certificate instead of
+// a PSK, and its identity is --local-id (a name the certificate carries);
+// with --cacert the responder must prove itself with a certificate from
+// that CA. N IKE_SAs are
 // started, C at a time; each is counted from its first IKE_SA_INIT to
 // establishment (ike_up, or child_up with --child).
 //
@@ -31,9 +35,11 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -58,6 +64,8 @@ struct options {
     std::string esp = "aes128gcm16";
     std::string remote_id = "%any";
     std::string id_prefix = "load";
+    std::string cert, key, cacert;  ///< PEM files: pubkey auth instead of the PSK
+    std::string local_id;           ///< with --cert: every IKE_SA's identity
     unsigned count = 1000;
     unsigned concurrency = 50;
     unsigned sockets = 64;
@@ -70,12 +78,20 @@ struct options {
 
 void usage(std::FILE* out) {
     std::fputs(
-        "Usage: ikev2-load --psk TEXT [options]\n"
-        "Establishes N IKE_SAs (PSK, childless or with one CHILD_SA) against a responder.\n"
+        "Usage: ikev2-load (--psk TEXT | --cert FILE --key FILE --local-id ID) [options]\n"
+        "Establishes N IKE_SAs (childless or with one CHILD_SA) against a responder.\n"
         "  --remote ADDR        responder address (default 127.0.0.1)\n"
         "  --port P             responder IKE port (default 500)\n"
         "  --local ADDR         our address (default 127.0.0.1)\n"
-        "  --psk TEXT           the pre-shared key (as text)\n"
+        "  --psk TEXT           the pre-shared key (as text), for both directions unless\n"
+        "                       --cert or --cacert replace one of them\n"
+        "  --cert FILE          sign our AUTH with this certificate (PEM; intermediates\n"
+        "                       may follow it) ...\n"
+        "  --key FILE           ... and this private key (PEM)\n"
+        "  --local-id ID        with --cert: the identity of every IKE_SA (one the\n"
+        "                       certificate names, e.g. its subjectAltName)\n"
+        "  --cacert FILE        the responder must authenticate with a certificate issued\n"
+        "                       by this CA (PEM) rather than with the PSK\n"
         "  --proposal P         IKE proposal (default aes128gcm16-prfsha256-x25519)\n"
         "  --count N            IKE_SAs to establish (default 1000)\n"
         "  --concurrency C      IKE_SAs in flight at once (default 50)\n"
@@ -141,6 +157,14 @@ std::optional<options> parse(int argc, char** argv) {
                 o.remote_id = *v;
             else if (a == "--id-prefix")
                 o.id_prefix = *v;
+            else if (a == "--cert")
+                o.cert = *v;
+            else if (a == "--key")
+                o.key = *v;
+            else if (a == "--cacert")
+                o.cacert = *v;
+            else if (a == "--local-id")
+                o.local_id = *v;
             else if (a == "--count")
                 ok = to_number(*v, o.count);
             else if (a == "--concurrency")
@@ -160,11 +184,63 @@ std::optional<options> parse(int argc, char** argv) {
             }
         }
     }
-    if (o.psk.empty()) {
-        std::fputs("ikev2-load: --psk is required\n", stderr);
+    if (o.cert.empty() != o.key.empty() || o.cert.empty() != o.local_id.empty()) {
+        std::fputs("ikev2-load: --cert, --key and --local-id go together\n", stderr);
+        return std::nullopt;
+    }
+    if (o.psk.empty() && (o.cert.empty() || o.cacert.empty())) {
+        std::fputs("ikev2-load: --psk is required unless --cert and --cacert are given\n", stderr);
         return std::nullopt;
     }
     return o;
+}
+
+std::optional<std::string> read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::ostringstream text;
+    text << in.rdbuf();
+    return std::move(text).str();
+}
+
+/// The certificate side of the run, loaded once: every IKE_SA shares them,
+/// as the daemon's IKE_SAs share a connection's.
+struct credentials {
+    std::shared_ptr<const ike::local_certificate> ours;  ///< null: PSK
+    std::shared_ptr<const ike::trust_anchors> trust;     ///< null: the responder uses the PSK
+};
+
+bool load_fail(const std::string& file, const std::string& why) {
+    std::fprintf(stderr, "ikev2-load: %s: %s\n", file.c_str(), why.c_str());
+    return false;
+}
+
+bool load_ours(const options& o, credentials& c) {
+    const auto pem = read_file(o.cert), key_pem = read_file(o.key);
+    if (!pem) return load_fail(o.cert, "cannot read it");
+    if (!key_pem) return load_fail(o.key, "cannot read it");
+    auto certs = ike::certificate::all_from_pem(*pem);
+    if (!certs) return load_fail(o.cert, certs.error().message());
+    auto key = ike::private_key::from_pem(ike::secret(ike::as_view(*key_pem)));
+    if (!key) return load_fail(o.key, key.error().message());
+    if (!key->matches(certs->front().public_key()))
+        return load_fail(o.key, "is not the key of the first certificate in " + o.cert);
+    auto shared_key = std::make_shared<const ike::private_key>(std::move(*key));
+    c.ours = std::make_shared<const ike::local_certificate>(ike::local_certificate{
+        certs->front(), {certs->begin() + 1, certs->end()}, std::move(shared_key)});
+    return true;
+}
+
+bool load_trust(const options& o, credentials& c) {
+    const auto pem = read_file(o.cacert);
+    if (!pem) return load_fail(o.cacert, "cannot read it");
+    auto cas = ike::certificate::all_from_pem(*pem);
+    if (!cas) return load_fail(o.cacert, cas.error().message());
+    auto store = ike::trust_store::create(*cas);
+    if (!store) return load_fail(o.cacert, store.error().message());
+    c.trust = std::make_shared<const ike::trust_anchors>(
+        ike::trust_anchors{std::move(*store), std::move(*cas)});
+    return true;
 }
 
 /// Every IKE_SA of the run uses the same key, whatever the identities.
@@ -347,10 +423,11 @@ class udp_pool {
 class load_run {
   public:
     load_run(const options& o, ike::proposal ike_prop, std::optional<ike::proposal> esp_prop,
-             ike::ip_addr local, ike::ip_addr remote, ike::identity remote_id)
+             ike::ip_addr local, ike::ip_addr remote, ike::identity remote_id, credentials creds)
         : o_(o),
           psk_(o.psk),
-          engine_(ike::engine_settings{}, rng_, psk_),
+          engine_(settings(), rng_, psk_),
+          creds_(std::move(creds)),
           ike_prop_(std::move(ike_prop)),
           esp_prop_(std::move(esp_prop)),
           local_(local),
@@ -414,6 +491,15 @@ class load_run {
     }
 
   private:
+    // The responder's certificate is checked against the system clock.
+    static ike::engine_settings settings() {
+        ike::engine_settings s;
+        s.wall_clock = [] {
+            return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+        };
+        return s;
+    }
+
     std::size_t done() const { return up_.size() + failed_; }
 
     void start(unsigned i, time_point now) {
@@ -424,8 +510,16 @@ class load_run {
         cfg->remote_port = o_.port;
         cfg->local_port = pool_.port(i);
         cfg->proposals = {ike_prop_};
-        cfg->local_id = *ike::parse_identity(cfg->name + "@bench");
+        cfg->local_id = *ike::parse_identity(creds_.ours ? o_.local_id : cfg->name + "@bench");
         cfg->remote_id = remote_id_;
+        if (creds_.ours) {
+            cfg->local_auth = ike::auth_kind::pubkey;
+            cfg->local_cert = creds_.ours;
+        }
+        if (creds_.trust) {
+            cfg->remote_auth = ike::auth_kind::pubkey;
+            cfg->trust = creds_.trust;
+        }
         if (esp_prop_) {
             ike::child_sa_config c;
             c.name = "c";
@@ -521,6 +615,7 @@ class load_run {
     ike::openssl_random rng_;
     one_psk psk_;
     ike::engine engine_;
+    credentials creds_;
     ike::proposal ike_prop_;
     std::optional<ike::proposal> esp_prop_;
     ike::ip_addr local_, remote_;
@@ -566,7 +661,18 @@ int main(int argc, char** argv) {
             stderr);
         return 2;
     }
-    load_run run(*o, std::move(*ike_prop), std::move(esp_prop), *local, *remote, *remote_id);
+    credentials creds;
+    if (!o->cert.empty()) {
+        if (!ike::parse_identity(o->local_id)) {
+            std::fprintf(stderr, "ikev2-load: --local-id '%s' is not an identity\n",
+                         o->local_id.c_str());
+            return 2;
+        }
+        if (!load_ours(*o, creds)) return 2;
+    }
+    if (!o->cacert.empty() && !load_trust(*o, creds)) return 2;
+    load_run run(*o, std::move(*ike_prop), std::move(esp_prop), *local, *remote, *remote_id,
+                 std::move(creds));
     if (!run.open()) return 1;
     bool ok = run.establish();
     if (o->hold) run.hold();
