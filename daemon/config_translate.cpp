@@ -297,6 +297,7 @@ std::expected<ike::ike_sa_config, std::string> translate_connection(
     out.reauth_time = duration_cast<ms>(conn.reauth_time);
     out.rand_time = duration_cast<ms>(conn.rand_time);
     out.fragmentation = fragmentation_of(conn.fragmentation);
+    out.honour_initial_contact = conn.unique != config::unique_policy::never;
     if (auto ok = add_children(conn, out); !ok) return std::unexpected(ok.error());
     translate_virtual_ips(conn, out);
     return out;

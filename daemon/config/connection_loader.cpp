@@ -507,6 +507,11 @@ connection_config load_connection(diagnostics& diag, const map_entry& entry,
     read_integer(m, "keyingtries", 0, UINT32_MAX, c.keyingtries);
     read_keyword(m, "fragmentation", fragmentation_modes, c.fragmentation);
     read_keyword(m, "unique", unique_policies, c.unique);
+    if (c.unique == unique_policy::keep || c.unique == unique_policy::replace) {
+        m.diag().error(*m.get_scalar("unique"),
+                       "unique: keep and replace are not supported yet; use no (a peer's "
+                       "INITIAL_CONTACT replaces its older IKE_SAs) or never (it does not)");
+    }
     read_bool(m, "mobike", c.mobike);
     read_bool(m, "encap", c.encap);
     read_keyword(m, "send_cert", send_cert_modes, c.send_cert);

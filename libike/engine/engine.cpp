@@ -200,6 +200,7 @@ class engine::impl final : public ike_sa_registry {
         // Only once authenticated: with EAP (§2.16) that is several requests later.
         if (fresh.state() != ike_sa_state::established || !fresh.peer_id) return;
         fresh.initial_contact_received = false;
+        if (!fresh.config->honour_initial_contact) return;
         for (ike_sa* other : peers_.same_peer(fresh)) {
             other->fail(ctx, "replaced by IKE_SA #" + std::to_string(fresh.id) +
                                  ": the peer restarted (INITIAL_CONTACT)");

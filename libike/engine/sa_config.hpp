@@ -136,6 +136,10 @@ struct ike_sa_config {
     /// the old IKE_SA is deleted with its CHILD_SAs. 0: never.
     duration reauth_time{0};
     fragmentation_policy fragmentation = fragmentation_policy::yes;
+    /// A peer's INITIAL_CONTACT (§2.4) replaces its other IKE_SAs of this
+    /// connection; false with swanctl's unique = never (many clients behind
+    /// one identity, load generators).
+    bool honour_initial_contact = true;
     std::vector<child_sa_config> children;
     /// Responder: names of the pools (engine::set_pools) whose addresses
     /// are lent to a client that asks for a virtual IP in IKE_AUTH, tried in

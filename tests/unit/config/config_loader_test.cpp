@@ -207,7 +207,7 @@ connections:
     rand_time: 1m
     keyingtries: 0
     fragmentation: force
-    unique: replace
+    unique: never
     mobike: no
     encap: yes
     children:
@@ -250,7 +250,7 @@ connections:
     EXPECT_EQ(c.rand_time, seconds(60));
     EXPECT_EQ(c.keyingtries, 0u);
     EXPECT_EQ(c.fragmentation, fragmentation_mode::force);
-    EXPECT_EQ(c.unique, unique_policy::replace);
+    EXPECT_EQ(c.unique, unique_policy::never);
     EXPECT_FALSE(c.mobike);
     EXPECT_TRUE(c.encap);
     const auto& child = c.children.at(0);

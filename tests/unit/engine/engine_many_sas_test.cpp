@@ -370,5 +370,30 @@ TEST(many_sas, initial_contact_drops_exactly_the_peers_old_sas) {
     EXPECT_EQ(net.b.eng.counters().ike_sas, 2u * n);
 }
 
+// unique: never (honour_initial_contact off): the peer's INITIAL_CONTACT
+// leaves its older IKE_SA in place, as charon's uniqueids=never does.
+TEST(many_sas, initial_contact_ignored_when_unique_is_never) {
+    constexpr int n = 6;
+    two_peers net;
+    net.a.psks.add("b.example.org", "s3cret-psk");
+    net.a.eng.set_connections(a_connections(n));
+    net.b.psks.add("*", "s3cret-psk");
+    auto b = b_connections(n);
+    for (auto& c : b) {
+        auto copy = std::make_shared<ike_sa_config>(*c);
+        copy->honour_initial_contact = false;
+        c = std::move(copy);
+    }
+    net.b.eng.set_connections(b);
+    ASSERT_TRUE(net.a.eng.initiate(net.now, "c5"));
+    net.run();
+    ASSERT_TRUE(net.a.eng.initiate(net.now, "c5b"));
+    net.run();
+    const auto sas = by_peer(net.b.eng);
+    ASSERT_EQ(sas.count("h5.example.org"), 1u) << net.b.failures();
+    EXPECT_EQ(sas.at("h5.example.org").size(), 2u);
+    EXPECT_TRUE(net.b.removes.empty());
+}
+
 }  // namespace
 }  // namespace ike::test
