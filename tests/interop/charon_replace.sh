@@ -27,68 +27,16 @@ set -u
 . "$(dirname "$0")/../lab/ikev2d.sh"
 # shellcheck source=../lab/charon.sh
 . "$(dirname "$0")/../lab/charon.sh"
+# shellcheck source=roadwarrior.bash
+. "$(dirname "$0")/roadwarrior.bash"
 lab_require_guest "$@"
 ikev2d_check_tools
 charon_check_tools
 command -v pki >/dev/null || lab_fail "strongSwan's pki tool is missing (strongswan-pki, scripts/setup)"
 
+# shellcheck disable=SC2034 # used by roadwarrior.bash
 DN="C=CH, O=ikev2d lab"
 POOL=10.3.0.0/24
-
-make_certs() {
-  lab_step "certificates (strongSwan pki)"
-  pki_init "$LAB_OUT/pki"
-  pki_ca ca ecdsa256 "$DN, CN=Lab Remote Access CA"
-  pki_cert vpn ca ecdsa256 "$DN, CN=vpn.test" vpn.test --flag serverAuth
-  pki_cert rw1 ca ecdsa256 "$DN, CN=rw1.test" rw1.test --flag clientAuth
-}
-
-gateway_config() {
-  {
-    ikev2d_daemon_yaml gw-a
-    cat <<EOF
-authorities:
-  lab: {cacert: $PKI_DIR/ca.pem}
-pools:
-  rw-v4:
-    addrs: $POOL
-connections:
-  rw:
-    proposals: [aes256gcm16-prfsha384-x25519]
-    pools: [rw-v4]
-    local: {auth: pubkey, certs: [$PKI_DIR/vpn.pem], key: $PKI_DIR/vpn.key, id: vpn.test}
-    remote: {auth: pubkey, id: "%any", require_eku: clientAuth}
-    children:
-      lan:
-        local_ts: [10.1.0.0/24]
-        esp_proposals: [aes256gcm16]
-        start_action: none
-EOF
-  } >"$(ikev2d_config_file gw-a)"
-}
-
-client_config() {
-  charon_write_config rw1 conn=rw local_addrs=192.0.2.11 remote_addrs=192.0.2.1 \
-    local_id=rw1.test remote_id=vpn.test local_auth=pubkey remote_auth=pubkey \
-    local_cert="$PKI_DIR/rw1.pem" local_key="$PKI_DIR/rw1.key" cacert="$PKI_DIR/ca.pem" \
-    vips=0.0.0.0 child=lan remote_ts=10.1.0.0/24 esp_proposals=aes256gcm16
-}
-
-# client_vip: the virtual IP charon installed in rw1 (empty if none).
-client_vip() {
-  ip -n rw1 -4 -o addr show dev eth0 | awk '$4 !~ /^192\.0\.2\./ { sub(/\/.*/, "", $4); print $4; exit }'
-}
-
-# connect: rw1's charon brings up the tunnel; prints its virtual IP.
-connect() {
-  local vip
-  charon_initiate rw1 lan rw 20 >&2
-  lab_wait_for 10 test -n "$(client_vip)" || true
-  vip=$(client_vip)
-  [[ $vip =~ ^10\.3\.0\.[0-9]+$ ]] || lab_fail "rw1 has no virtual IP from $POOL on eth0:
-$(ip -n rw1 addr show dev eth0)"
-  echo "$vip"
-}
 
 # gateway_sa: gw-a's IKE_SAs as lines "ID SPI_I SPI_R REMOTE_ID CHILDREN
 # SPI_IN SPI_OUT REMOTE_TS" (the first CHILD_SA's; list-sas --json kept in
@@ -122,15 +70,15 @@ lab_step "topology: rw1 ==WAN== gw-a -- lan-a"
 lab_roadwarrior_topology 1
 lab_run ip -n gw-a route add "$POOL" dev eth0
 ikev2d_drop_cleartext gw-a
-make_certs
-gateway_config
+rw_make_certs 1
+rw_gateway_config "$POOL"
 ikev2d_start gw-a
-client_config
+rw_client_config 1
 charon_start rw1
 charon_load rw1
 
 lab_step "1. rw1 connects"
-vip=$(connect)
+vip=$(connect 1)
 read -r old_id old_spi_i old_spi_r old_rid old_children old_in old_out old_ts < <(gateway_sa) ||
   lab_fail "gw-a lists no IKE_SA: $(<"$LAB_OUT/sas-gw-a.json")"
 [[ $old_rid == rw1.test && $old_children == 1 && $old_ts == "$vip/32" ]] ||
@@ -150,7 +98,7 @@ lab_log "gw-a still holds IKE_SA #$old_id of the dead client"
 lab_step "3. rw1's charon starts again and connects with INITIAL_CONTACT"
 charon_start rw1
 charon_load rw1
-again=$(connect)
+again=$(connect 1)
 line=$(grep -m1 -o 'generating IKE_AUTH request 1 \[.*N(INIT_CONTACT).*' "$(charon_dir rw1)/charon.log") ||
   lab_fail "charon in rw1 sent no INITIAL_CONTACT in its IKE_AUTH: $(grep 'IKE_AUTH request' "$(charon_dir rw1)/charon.log")"
 lab_log "charon: $line"

@@ -35,70 +35,23 @@ charon_check_tools
 command -v pki >/dev/null || lab_fail "strongSwan's pki tool is missing (strongswan-pki, scripts/setup)"
 
 CLIENTS=3
+# shellcheck disable=SC2034 # used by roadwarrior.bash
 DN="C=CH, O=ikev2d lab"
 POOL=10.3.0.0/24
-
-make_certs() {
-  local k
-  lab_step "certificates (strongSwan pki)"
-  pki_init "$LAB_OUT/pki"
-  pki_ca ca ecdsa256 "$DN, CN=Lab Remote Access CA"
-  pki_cert vpn ca ecdsa256 "$DN, CN=vpn.test" vpn.test --flag serverAuth
-  for ((k = 1; k <= CLIENTS; k++)); do
-    pki_cert "rw$k" ca ecdsa256 "$DN, CN=rw$k.test" "rw$k.test" --flag clientAuth
-  done
-}
-
-# gateway_config POOL_ADDRS: gw-a's ikev2d, one connection for every client.
-gateway_config() {
-  {
-    ikev2d_daemon_yaml gw-a
-    cat <<EOF
-authorities:
-  lab: {cacert: $PKI_DIR/ca.pem}
-pools:
-  rw-v4:
-    addrs: $1
-    dns: [10.1.0.53]
-    dns_domains: [lab.test]
-connections:
-  rw:
-    proposals: [aes256gcm16-prfsha384-x25519]
-    pools: [rw-v4]
-    local: {auth: pubkey, certs: [$PKI_DIR/vpn.pem], key: $PKI_DIR/vpn.key, id: vpn.test}
-    remote: {auth: pubkey, id: "%any", require_eku: clientAuth}
-    children:
-      lan:
-        local_ts: [10.1.0.0/24]
-        esp_proposals: [aes256gcm16]
-        start_action: none
-EOF
-  } >"$(ikev2d_config_file gw-a)"
-}
-
-# client_config K: rwK's charon asks for a virtual IP and the gateway's LAN.
-client_config() {
-  local k=$1
-  charon_write_config "rw$k" conn=rw local_addrs="192.0.2.$((10 + k))" remote_addrs=192.0.2.1 \
-    local_id="rw$k.test" remote_id=vpn.test local_auth=pubkey remote_auth=pubkey \
-    local_cert="$PKI_DIR/rw$k.pem" local_key="$PKI_DIR/rw$k.key" cacert="$PKI_DIR/ca.pem" \
-    vips=0.0.0.0 resolv_file="$(charon_dir "rw$k")/resolv.conf" \
-    child=lan remote_ts=10.1.0.0/24 esp_proposals=aes256gcm16
-}
 
 lab_step "topology: rw1..rw$CLIENTS ==WAN== gw-a -- lan-a"
 lab_roadwarrior_topology "$CLIENTS"
 # The gateway forwards to the virtual IPs; its policies send that into the tunnels.
 lab_run ip -n gw-a route add "$POOL" dev eth0
 ikev2d_drop_cleartext gw-a
-make_certs
+rw_make_certs "$CLIENTS"
 
 lab_step "1. three clients at once, each with its own virtual IP"
-gateway_config "$POOL"
+rw_gateway_config "$POOL"
 ikev2d_start gw-a
 declare -A VIP
 for ((k = 1; k <= CLIENTS; k++)); do
-  client_config "$k"
+  rw_client_config "$k"
   charon_start "rw$k"
   charon_load "rw$k"
 done
@@ -125,7 +78,7 @@ done
 lab_step "3. a pool of two: the third client is refused"
 for ((k = 1; k <= CLIENTS; k++)); do charon_stop "rw$k"; done
 ikev2d_sigterm gw-a
-gateway_config 10.3.0.1-10.3.0.2
+rw_gateway_config 10.3.0.1-10.3.0.2
 ikev2d_start gw-a
 for ((k = 1; k <= CLIENTS; k++)); do charon_start "rw$k"; charon_load "rw$k"; done
 connect 1 >/dev/null

@@ -1,7 +1,58 @@
-# roadwarrior.bash: what the road-warrior scripts (charon_roadwarrior*.sh)
-# check on each charon client rwK of an ikev2d gateway gw-a whose pool is
-# $POOL: its virtual IP, the DNS attributes, and its traffic through the
-# tunnel to lan-a. Sourced after tests/lab/{lib,ikev2d,charon}.sh.
+# roadwarrior.bash: what the road-warrior scripts (charon_roadwarrior*.sh,
+# charon_replace.sh) share: the certificates, an ikev2d gateway gw-a for
+# charon clients rwK with certificates, and the checks on each client: its
+# virtual IP from $POOL, the DNS attributes, and its traffic through the
+# tunnel to lan-a. Sourced after tests/lab/{lib,pki,ikev2d,charon}.sh.
+
+# rw_make_certs N: with strongSwan's pki, the lab CA, the gateway's
+# certificate (vpn.test, serverAuth) and N clients' (rwK.test, clientAuth).
+rw_make_certs() {
+  local n=$1 k
+  lab_step "certificates (strongSwan pki)"
+  pki_init "$LAB_OUT/pki"
+  pki_ca ca ecdsa256 "$DN, CN=Lab Remote Access CA"
+  pki_cert vpn ca ecdsa256 "$DN, CN=vpn.test" vpn.test --flag serverAuth
+  for ((k = 1; k <= n; k++)); do
+    pki_cert "rw$k" ca ecdsa256 "$DN, CN=rw$k.test" "rw$k.test" --flag clientAuth
+  done
+}
+
+# rw_gateway_config POOL_ADDRS: gw-a's ikev2d, one connection for every client.
+rw_gateway_config() {
+  {
+    ikev2d_daemon_yaml gw-a
+    cat <<EOF
+authorities:
+  lab: {cacert: $PKI_DIR/ca.pem}
+pools:
+  rw-v4:
+    addrs: $1
+    dns: [10.1.0.53]
+    dns_domains: [lab.test]
+connections:
+  rw:
+    proposals: [aes256gcm16-prfsha384-x25519]
+    pools: [rw-v4]
+    local: {auth: pubkey, certs: [$PKI_DIR/vpn.pem], key: $PKI_DIR/vpn.key, id: vpn.test}
+    remote: {auth: pubkey, id: "%any", require_eku: clientAuth}
+    children:
+      lan:
+        local_ts: [10.1.0.0/24]
+        esp_proposals: [aes256gcm16]
+        start_action: none
+EOF
+  } >"$(ikev2d_config_file gw-a)"
+}
+
+# rw_client_config K: rwK's charon asks for a virtual IP and the gateway's LAN.
+rw_client_config() {
+  local k=$1
+  charon_write_config "rw$k" conn=rw local_addrs="192.0.2.$((10 + k))" remote_addrs=192.0.2.1 \
+    local_id="rw$k.test" remote_id=vpn.test local_auth=pubkey remote_auth=pubkey \
+    local_cert="$PKI_DIR/rw$k.pem" local_key="$PKI_DIR/rw$k.key" cacert="$PKI_DIR/ca.pem" \
+    vips=0.0.0.0 resolv_file="$(charon_dir "rw$k")/resolv.conf" \
+    child=lan remote_ts=10.1.0.0/24 esp_proposals=aes256gcm16
+}
 
 # client_vip K: the virtual IP charon in rwK installed (empty if none).
 client_vip() {
