@@ -130,14 +130,11 @@ ike::eap_responder_config remote_eap_of(const config::auth_config& remote) {
 std::expected<void, std::string> add_local_eap(const config::auth_config& local,
                                                std::span<const config::eap_secret> secrets,
                                                ike::ike_sa_config& out) {
-    const std::string& name = local.eap_id.empty() ? local.id.text : local.eap_id;
-    for (const auto& s : secrets) {
-        if (std::ranges::find(s.ids, name) == s.ids.end()) continue;
-        out.local_eap_identity = local.eap_id;
-        out.local_eap_password = std::make_shared<const ike::secret>(s.password);
-        return {};
-    }
-    return fail("local: no eap secret for our EAP user '" + name + "'");
+    const auto* s = config::find_eap_secret(secrets, local.eap_user());
+    if (!s) return fail("local: no eap secret for our EAP user '" + local.eap_user() + "'");
+    out.local_eap_identity = local.eap_id;
+    out.local_eap_password = std::make_shared<const ike::secret>(s->password);
+    return {};
 }
 
 std::shared_ptr<const ike::local_certificate> local_certificate_of(const config::auth_config& a) {

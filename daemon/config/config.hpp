@@ -119,6 +119,10 @@ struct authority_config {
 /// "not supported yet".
 enum class auth_class : std::uint8_t { psk, pubkey, eap_mschapv2, eap_tls };
 
+inline bool is_eap(auth_class a) {
+    return a == auth_class::eap_mschapv2 || a == auth_class::eap_tls;
+}
+
 struct auth_config {
     auth_class auth = auth_class::pubkey;  ///< charon's default
     /// Default for local: with pubkey the subject DN of our certificate;
@@ -131,6 +135,8 @@ struct auth_config {
     /// the client's IKE identity (IDi) is used. local: our EAP user name;
     /// empty: our IKE identity.
     std::string eap_id;
+    /// local, EAP auth: our EAP user name (eap_id, else the IKE identity).
+    const std::string& eap_user() const { return eap_id.empty() ? id.text : eap_id; }
     // local, auth: pubkey
     /// `certs`: PEM files; the first certificate is ours, every further one
     /// an intermediate sent after it.

@@ -60,16 +60,6 @@ void check_authorities(diagnostics& diag, const config& cfg, const connection_co
     }
 }
 
-bool is_eap(auth_class a) {
-    return a == auth_class::eap_mschapv2 || a == auth_class::eap_tls;
-}
-
-bool has_eap_user(const config& cfg, std::string_view name) {
-    return std::ranges::any_of(cfg.eap_secrets, [&](const eap_secret& s) {
-        return std::ranges::find(s.ids, name) != s.ids.end();
-    });
-}
-
 // The gateway side: users to check, and a way to prove itself first
 // (RFC 7296 §2.16: EAP only authenticates the client).
 void check_remote_eap(diagnostics& diag, const config& cfg, const connection_config& c) {
@@ -95,7 +85,7 @@ void check_remote_eap(diagnostics& diag, const config& cfg, const connection_con
                "an entry with ids: [USER] and eap: PASSWORD",
                true);
     } else if (!c.remote.eap_id.empty() && c.remote.eap_id != "%any" &&
-               !has_eap_user(cfg, c.remote.eap_id)) {
+               !find_eap_secret(cfg.eap_secrets, c.remote.eap_id)) {
         report(diag, path + ".remote.eap_id",
                "no eap secret in 'secrets' is for '" + c.remote.eap_id + "'", true);
     }
@@ -105,11 +95,11 @@ void check_remote_eap(diagnostics& diag, const config& cfg, const connection_con
 void check_local_eap(diagnostics& diag, const config& cfg, const connection_config& c) {
     if (c.local.auth != auth_class::eap_mschapv2) return;
     const std::string path = "connections." + c.name + ".local";
-    const std::string& name = c.local.eap_id.empty() ? c.local.id.text : c.local.eap_id;
+    const std::string& name = c.local.eap_user();
     if (c.local.eap_id.empty() && c.local.id.any) {
         report(diag, path + ".auth", "auth eap-mschapv2 needs a user name: set eap_id (or id)",
                true);
-    } else if (!has_eap_user(cfg, name)) {
+    } else if (!find_eap_secret(cfg.eap_secrets, name)) {
         report(diag, path + (c.local.eap_id.empty() ? ".id" : ".eap_id"),
                "no eap secret in 'secrets' is for our EAP user '" + name +
                    "'; add an entry with ids: [" + name + "] and eap: PASSWORD",
@@ -135,8 +125,7 @@ bool eap_secret_is_used(const eap_secret& s, const config& cfg) {
     return std::ranges::any_of(cfg.connections, [&](const connection_config& c) {
         if (c.remote.auth == auth_class::eap_mschapv2) return true;
         if (c.local.auth != auth_class::eap_mschapv2) return false;
-        const std::string& name = c.local.eap_id.empty() ? c.local.id.text : c.local.eap_id;
-        return std::ranges::find(s.ids, name) != s.ids.end();
+        return std::ranges::find(s.ids, c.local.eap_user()) != s.ids.end();
     });
 }
 

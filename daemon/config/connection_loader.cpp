@@ -330,10 +330,6 @@ bool load_auth_class(const schema_map& m, auth_config& out) {
     return true;
 }
 
-bool is_eap(auth_class a) {
-    return a == auth_class::eap_mschapv2 || a == auth_class::eap_tls;
-}
-
 // eap_id belongs to EAP auth; anywhere else it would silently do nothing.
 void load_eap_id(const schema_map& m, auth_config& out) {
     auto s = m.get_scalar("eap_id");

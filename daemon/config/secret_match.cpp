@@ -1,5 +1,7 @@
 #include "daemon/config/secret_match.hpp"
 
+#include <algorithm>
+
 namespace ikev2d::config {
 
 namespace {
@@ -31,6 +33,13 @@ const shared_secret* find_shared_secret(std::span<const shared_secret> secrets,
         }
     }
     return best;
+}
+
+const eap_secret* find_eap_secret(std::span<const eap_secret> secrets, std::string_view name) {
+    for (const eap_secret& s : secrets) {
+        if (std::ranges::find(s.ids, name) != s.ids.end()) return &s;
+    }
+    return nullptr;
 }
 
 }  // namespace ikev2d::config

@@ -5,6 +5,7 @@
 // has no ids at all; the candidate matching most (both identities exactly,
 // then one) wins, the earlier entry on a tie.
 #include <span>
+#include <string_view>
 
 #include "daemon/config/config.hpp"
 
@@ -15,5 +16,8 @@ namespace ikev2d::config {
 /// when both are %any, the first secret is returned (nullptr if none).
 const shared_secret* find_shared_secret(std::span<const shared_secret> secrets,
                                         const identity& local, const identity& remote);
+
+/// The eap secret listing the EAP user `name`, or nullptr.
+const eap_secret* find_eap_secret(std::span<const eap_secret> secrets, std::string_view name);
 
 }  // namespace ikev2d::config
