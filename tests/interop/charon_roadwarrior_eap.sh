@@ -42,59 +42,30 @@ USERS=(carol dave erin)
 password_of() { echo "pw-of-$1-0123"; }
 
 # gateway_config [METHOD]: gw-a's ikev2d, one EAP connection for every
-# client (eap-mschapv2 or eap-tls).
+# client (eap-mschapv2 or eap-tls), with the EAP users.
 gateway_config() {
-  local u method=${1:-eap-mschapv2}
-  {
-    # (ikev2d_daemon_yaml ends with the secrets list: the users join it.)
-    ikev2d_daemon_yaml gw-a
-    for u in "${USERS[@]}"; do
-      printf '  - ids: [%s]\n    eap: "%s"\n' "$u" "$(password_of "$u")"
-    done
-    cat <<EOF
-authorities:
-  lab: {cacert: $PKI_DIR/ca.pem}
-pools:
-  rw-v4:
-    addrs: $POOL
-    dns: [10.1.0.53]
-    dns_domains: [lab.test]
-connections:
-  rw:
-    proposals: [aes256gcm16-prfsha384-x25519]
-    pools: [rw-v4]
-    local: {auth: pubkey, certs: [$PKI_DIR/vpn.pem], key: $PKI_DIR/vpn.key, id: vpn.test}
-    remote: {auth: $method, eap_id: "%any"}
-    children:
-      lan:
-        local_ts: [10.1.0.0/24]
-        esp_proposals: [aes256gcm16]
-        start_action: none
-EOF
-  } >"$(ikev2d_config_file gw-a)"
+  local u users=""
+  for u in "${USERS[@]}"; do
+    users+="  - ids: [$u]
+    eap: \"$(password_of "$u")\"
+"
+  done
+  rw_gateway_config "$POOL" "{auth: ${1:-eap-mschapv2}, eap_id: \"%any\"}" "$users"
 }
 
 # client_config K PASSWORD: rwK's charon is EAP user USERS[K-1]; it checks
 # the gateway's certificate and asks for a virtual IP.
 client_config() {
-  local k=$1 password=$2
-  charon_write_config "rw$k" conn=rw local_addrs="192.0.2.$((10 + k))" remote_addrs=192.0.2.1 \
-    local_id="rw$k.test" remote_id=vpn.test local_auth=eap-mschapv2 remote_auth=pubkey \
-    eap_id="${USERS[k - 1]}" eap_secret="$password" cacert="$PKI_DIR/ca.pem" \
-    vips=0.0.0.0 resolv_file="$(charon_dir "rw$k")/resolv.conf" \
-    child=lan remote_ts=10.1.0.0/24 esp_proposals=aes256gcm16
+  rw_client_config "$1" local_auth=eap-mschapv2 local_cert= local_key= \
+    eap_id="${USERS[$1 - 1]}" eap_secret="$2"
 }
 
 lab_step "topology: rw1..rw$CLIENTS ==WAN== gw-a -- lan-a"
 lab_roadwarrior_topology "$CLIENTS"
 lab_run ip -n gw-a route add "$POOL" dev eth0
 ikev2d_drop_cleartext gw-a
-lab_step "certificates (strongSwan pki)"
-pki_init "$LAB_OUT/pki"
-pki_ca ca ecdsa256 "$DN, CN=Lab Remote Access CA"
+rw_make_certs 2
 pki_ca rogue ecdsa256 "$DN, CN=Rogue CA"
-pki_cert vpn ca ecdsa256 "$DN, CN=vpn.test" vpn.test --flag serverAuth
-for k in 1 2; do pki_cert "rw$k" ca ecdsa256 "$DN, CN=rw$k.test" "rw$k.test" --flag clientAuth; done
 pki_cert rw3 rogue ecdsa256 "$DN, CN=rw3.test" rw3.test --flag clientAuth
 
 lab_step "1. three EAP-MSCHAPv2 users at once, each with its own virtual IP"
@@ -143,11 +114,7 @@ lab_step "3. EAP-TLS: client certificates inside EAP"
 gateway_config eap-tls
 ikev2d_start gw-a
 for ((k = 1; k <= CLIENTS; k++)); do
-  charon_write_config "rw$k" conn=rw local_addrs="192.0.2.$((10 + k))" remote_addrs=192.0.2.1 \
-    local_id="rw$k.test" remote_id=vpn.test local_auth=eap-tls remote_auth=pubkey \
-    eap_id="rw$k.test" local_cert="$PKI_DIR/rw$k.pem" local_key="$PKI_DIR/rw$k.key" \
-    cacert="$PKI_DIR/ca.pem" vips=0.0.0.0 resolv_file="$(charon_dir "rw$k")/resolv.conf" \
-    child=lan remote_ts=10.1.0.0/24 esp_proposals=aes256gcm16
+  rw_client_config "$k" local_auth=eap-tls eap_id="rw$k.test"
   charon_start "rw$k"
   charon_load "rw$k"
 done

@@ -17,10 +17,16 @@ rw_make_certs() {
   done
 }
 
-# rw_gateway_config POOL_ADDRS: gw-a's ikev2d, one connection for every client.
+# rw_gateway_config POOL_ADDRS [REMOTE [SECRETS]]: gw-a's ikev2d, one
+# connection for every client, its certificate vpn.test. REMOTE: the
+# connection's remote section (default: client certificates with clientAuth);
+# SECRETS: more entries of the secrets list (YAML lines).
 rw_gateway_config() {
+  local remote=${2:-'{auth: pubkey, id: "%any", require_eku: clientAuth}'}
   {
+    # (ikev2d_daemon_yaml ends with the secrets list: SECRETS join it.)
     ikev2d_daemon_yaml gw-a
+    [ -z "${3:-}" ] || printf '%s\n' "$3"
     cat <<EOF
 authorities:
   lab: {cacert: $PKI_DIR/ca.pem}
@@ -34,7 +40,7 @@ connections:
     proposals: [aes256gcm16-prfsha384-x25519]
     pools: [rw-v4]
     local: {auth: pubkey, certs: [$PKI_DIR/vpn.pem], key: $PKI_DIR/vpn.key, id: vpn.test}
-    remote: {auth: pubkey, id: "%any", require_eku: clientAuth}
+    remote: $remote
     children:
       lan:
         local_ts: [10.1.0.0/24]
@@ -44,13 +50,16 @@ EOF
   } >"$(ikev2d_config_file gw-a)"
 }
 
-# rw_client_config K: rwK's charon asks for a virtual IP and the gateway's LAN.
+# rw_client_config K [KEY=VALUE...]: rwK's charon asks for a virtual IP and
+# the gateway's LAN, with its certificate rwK.test unless the KEY=VALUE
+# pairs (charon_write_config's connection keys) say otherwise.
 rw_client_config() {
   local k=$1
+  shift
   charon_write_config "rw$k" conn=rw local_addrs="192.0.2.$((10 + k))" remote_addrs=192.0.2.1 \
     local_id="rw$k.test" remote_id=vpn.test local_auth=pubkey remote_auth=pubkey \
     local_cert="$PKI_DIR/rw$k.pem" local_key="$PKI_DIR/rw$k.key" cacert="$PKI_DIR/ca.pem" \
-    vips=0.0.0.0 resolv_file="$(charon_dir "rw$k")/resolv.conf" \
+    vips=0.0.0.0 resolv_file="$(charon_dir "rw$k")/resolv.conf" "$@" \
     child=lan remote_ts=10.1.0.0/24 esp_proposals=aes256gcm16
 }
 
