@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "libike/crypto/ke_openssl.hpp"
+#include "libike/crypto/ke_x25519.hpp"
 
 namespace ike {
 
@@ -142,6 +143,7 @@ std::expected<std::unique_ptr<key_exchange>, crypto_error> make_ecx_key_exchange
         return std::unexpected(crypto_error{crypto_errc::unsupported_algorithm,
                                             "not a Curve25519/448 group: " + to_string(group)});
     }
+    if (group == ke_group::curve25519) return make_x25519_key_exchange(rng);
     secret raw(params->key_len);
     rng.fill(raw.mutable_view());
     return build(*params, raw.view());
@@ -154,6 +156,7 @@ std::expected<std::unique_ptr<key_exchange>, crypto_error> make_ecx_key_exchange
         return std::unexpected(crypto_error{crypto_errc::unsupported_algorithm,
                                             "not a Curve25519/448 group: " + to_string(group)});
     }
+    if (group == ke_group::curve25519) return make_x25519_key_exchange_from_private(private_key);
     return build(*params, private_key);
 }
 

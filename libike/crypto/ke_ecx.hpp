@@ -1,7 +1,8 @@
 #pragma once
 // X25519 and X448 key exchange for IKEv2 groups 31 (Curve25519) and 32
 // (Curve448), RFC 8031. KE data and g^ir are the raw 32/56-octet RFC 7748
-// encodings. Reached through key_exchange.hpp.
+// encodings. X448 goes through OpenSSL here; X25519 is handed to
+// ke_x25519 (libsodium), see there why. Reached through key_exchange.hpp.
 #include <expected>
 #include <memory>
 

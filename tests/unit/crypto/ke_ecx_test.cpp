@@ -1,11 +1,13 @@
 // Curve25519/Curve448 (IKEv2 groups 31, 32; RFC 8031) against the RFC 7748
 // vectors, and the all-zero-result rejection of RFC 8031 §2.2.
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
 
 #include <string_view>
 
 #include "libike/common/bytes.hpp"
 #include "libike/crypto/key_exchange.hpp"
+#include "libike/crypto/random_source.hpp"
 #include "tests/unit/crypto/crypto_test_support.hpp"
 
 namespace {
@@ -199,6 +201,43 @@ TEST(ke_ecx, rejects_private_keys_of_wrong_length) {
             ASSERT_FALSE(kx.has_value());
             EXPECT_EQ(kx.error().code, crypto_errc::bad_key_length);
         }
+    }
+}
+
+// X25519 runs on libsodium (ke_x25519.cpp), X448 on OpenSSL: for random
+// private keys and peers, our public value and shared secret must be what
+// OpenSSL computes, so the two libraries cannot drift apart unnoticed.
+TEST(ke_ecx, x25519_agrees_with_openssl) {
+    ike::deterministic_random rng(7725);
+    for (int i = 0; i < 64; ++i) {
+        bytes priv(32), peer_priv(32);
+        rng.fill(priv);
+        rng.fill(peer_priv);
+        auto ours = ike::make_key_exchange_from_private(ke_group::curve25519, priv);
+        auto peer = ike::make_key_exchange_from_private(ke_group::curve25519, peer_priv);
+        ASSERT_TRUE(ours && peer);
+
+        EVP_PKEY* key = EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, nullptr, priv.data(), 32);
+        ASSERT_NE(key, nullptr);
+        bytes expected_pub(32);
+        std::size_t len = 32;
+        ASSERT_EQ(EVP_PKEY_get_raw_public_key(key, expected_pub.data(), &len), 1);
+        EXPECT_EQ((*ours)->public_value(), expected_pub) << "key " << i;
+
+        EVP_PKEY* their = EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, nullptr,
+                                                      (*peer)->public_value().data(), 32);
+        EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new(key, nullptr);
+        bytes expected_shared(32);
+        len = 32;
+        ASSERT_TRUE(their && ctx && EVP_PKEY_derive_init(ctx) == 1 &&
+                    EVP_PKEY_derive_set_peer(ctx, their) == 1 &&
+                    EVP_PKEY_derive(ctx, expected_shared.data(), &len) == 1);
+        auto shared = (*ours)->shared_secret((*peer)->public_value());
+        ASSERT_TRUE(shared.has_value());
+        EXPECT_EQ(ike::to_hex(shared->view()), ike::to_hex(expected_shared)) << "key " << i;
+        EVP_PKEY_CTX_free(ctx);
+        EVP_PKEY_free(their);
+        EVP_PKEY_free(key);
     }
 }
 
