@@ -25,7 +25,9 @@
 //
 // Two ways: `fresh` fetches algorithms and creates every context per IKE_SA
 // (what straightforward code does), `reused` fetches once and reuses
-// contexts. Each prints one key=value line:
+// contexts. With X25519 a third way, `sodium`, is the reused one with the
+// key exchange on libsodium, as ikev2d does it (libike/crypto/ke_x25519.hpp).
+// Each prints one key=value line:
 //   mode=fresh group=x25519 iterations=… per_sa_us=… ke_us=… prf_us=… aead_us=… natd_us=…
 //   [cert_us=…]
 #include <openssl/core_names.h>
@@ -34,6 +36,7 @@
 #include <openssl/rand.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
+#include <sodium.h>
 
 #include <algorithm>
 #include <array>
@@ -59,6 +62,7 @@ using bytes = std::vector<unsigned char>;
 // each operation fetches its algorithm and makes its context.
 struct algorithms {
     bool reuse = false;
+    bool sodium = false;  ///< X25519 on libsodium (reuse is set too)
     EVP_MAC* hmac = nullptr;
     EVP_CIPHER* gcm = nullptr;
     EVP_MD* sha1 = nullptr;
@@ -199,6 +203,15 @@ bytes public_value(EVP_PKEY* k) {
 // The responder's key exchange: our key pair, the peer's value parsed into a
 // key of the same group, the shared secret.
 bytes key_exchange(const group_spec& g, algorithms& a) {
+    if (a.sodium) {
+        unsigned char priv[32], ours_public[32];
+        bytes secret(32);
+        if (RAND_bytes(priv, sizeof priv) != 1 ||
+            crypto_scalarmult_curve25519_base(ours_public, priv) != 0 ||
+            crypto_scalarmult_curve25519(secret.data(), priv, g.peer_public.data()) != 0)
+            die("libsodium X25519");
+        return secret;
+    }
     EVP_PKEY* ours = nullptr;
     if (a.reuse) {
         if (EVP_PKEY_generate(a.keygen, &ours) <= 0) die("keygen");
@@ -404,8 +417,11 @@ int main(int argc, char** argv) {
     group_spec g{group, nullptr, {}};
     g.peer = generate(group);
     g.peer_public = public_value(g.peer);
-    for (bool reuse : {false, true}) {
-        algorithms a{reuse};
+    if (sodium_init() < 0) die("sodium_init");
+    for (std::string_view mode : {"fresh", "reused", "sodium"}) {
+        if (mode == "sodium" && group != "x25519") break;
+        const bool reuse = mode != "fresh";
+        algorithms a{reuse, mode == "sodium"};
         if (reuse) a.fetch(g.peer);
         timings warm;
         const cert_floor* c = certs ? &*certs : nullptr;
@@ -417,7 +433,7 @@ int main(int argc, char** argv) {
         std::printf(
             "mode=%s group=%s iterations=%u per_sa_us=%.1f ke_us=%.1f prf_us=%.1f aead_us=%.1f "
             "natd_us=%.1f",
-            reuse ? "reused" : "fresh", group.c_str(), iterations, t.total() / n, t.ke / n,
+            std::string(mode).c_str(), group.c_str(), iterations, t.total() / n, t.ke / n,
             t.prf / n, t.aead / n, t.natd / n);
         if (certs) std::printf(" cert_us=%.1f", t.cert / n);
         std::printf("\n");
