@@ -47,10 +47,10 @@ class x25519_key_exchange final : public key_exchange {
         // low-order point and an all-zero result (RFC 8031 §2.2) with -1.
         secret out(key_len);
         if (crypto_scalarmult_curve25519(out.data(), private_.view().data(), peer.data()) != 0) {
-            return std::unexpected(crypto_error{
-                crypto_errc::invalid_public_value,
-                to_string(ke_group::curve25519) + " KE data: low-order point, the shared secret "
-                                                  "would be all zero (RFC 8031 §2.2)"});
+            return std::unexpected(crypto_error{crypto_errc::invalid_public_value,
+                                                to_string(ke_group::curve25519) +
+                                                    " KE data: low-order point, the shared secret "
+                                                    "would be all zero (RFC 8031 §2.2)"});
         }
         return out;
     }
@@ -89,6 +89,16 @@ std::expected<std::unique_ptr<key_exchange>, crypto_error> make_x25519_key_excha
             crypto_errc::bad_key_length, length_error("X25519 private key", private_key.size())});
     }
     return build(secret(private_key));
+}
+
+std::expected<std::unique_ptr<key_exchange>, crypto_error> make_x25519_key_exchange_from_pair(
+    secret priv, bytes pub) {
+    if (!sodium_ready()) return std::unexpected(not_ready());
+    if (priv.size() != key_len || pub.size() != key_len) {
+        return std::unexpected(crypto_error{crypto_errc::bad_key_length,
+                                            length_error("X25519 key pair", priv.size())});
+    }
+    return std::make_unique<x25519_key_exchange>(std::move(priv), std::move(pub));
 }
 
 }  // namespace ike

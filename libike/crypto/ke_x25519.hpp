@@ -27,4 +27,10 @@ std::expected<std::unique_ptr<key_exchange>, crypto_error> make_x25519_key_excha
 std::expected<std::unique_ptr<key_exchange>, crypto_error> make_x25519_key_exchange_from_private(
     bytes_view private_key);
 
+/// A key pair whose public value was computed elsewhere (x25519_batch, for
+/// ke_key_pool). `pub` must be X25519(`priv`, 9): nothing checks it here.
+/// Errors: bad_key_length, backend_failure.
+std::expected<std::unique_ptr<key_exchange>, crypto_error> make_x25519_key_exchange_from_pair(
+    secret priv, bytes pub);
+
 }  // namespace ike

@@ -67,6 +67,9 @@ struct engine_settings {
     /// (RFC 7296 §2.16). Null: such clients are refused with
     /// AUTHENTICATION_FAILED and a log line saying no backend is configured.
     std::shared_ptr<ike::eap_backend> eap_backend;  // qualified: the member has its name
+    /// X25519 key pairs are made this many at a time, sharing one modular
+    /// inverse (ke_key_pool.hpp); 1 makes each when it is needed.
+    std::size_t x25519_batch = 16;
 };
 
 struct child_sa_info {

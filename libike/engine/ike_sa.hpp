@@ -29,6 +29,7 @@
 
 #include "libike/codec/id_payload.hpp"
 #include "libike/codec/message.hpp"
+#include "libike/crypto/ke_key_pool.hpp"
 #include "libike/crypto/prf.hpp"
 #include "libike/crypto/random_source.hpp"
 #include "libike/crypto/sk_cipher.hpp"
@@ -91,6 +92,8 @@ struct engine_context {
     const pool_set& pools;
     /// Pending EAP backend answers (tasks/eap_auth registers them).
     eap_ticket_directory& eap_tickets;
+    /// Our ephemeral key pairs (X25519 made ahead in batches).
+    ke_key_pool& keys;
 };
 
 /// A virtual IP we lent the peer from one of our pools; given back with

@@ -147,7 +147,7 @@ task_result child_create::build_request(message_builder& m, engine_context& ctx)
         if (!group_) group_ = preferred_group(proposals);
         if (group_) {
             if (!ke_ || ke_->group() != *group_) {
-                auto ke = make_key_exchange(*group_, ctx.rng);
+                auto ke = ctx.keys.take(*group_, ctx.rng);
                 if (!ke)
                     return std::unexpected(
                         task_error{std::nullopt,
@@ -491,7 +491,7 @@ void child_create::answer_key_exchange(const ke_payload* ke, engine_context& ctx
         refuse(notify_type::invalid_ke_payload, std::move(why), make_invalid_ke_payload(want).data);
         return;
     }
-    auto ours = make_key_exchange(want, ctx.rng);
+    auto ours = ctx.keys.take(want, ctx.rng);
     if (!ours) {
         refuse(notify_type::no_proposal_chosen, ours.error().message());
         return;

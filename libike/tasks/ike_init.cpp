@@ -50,7 +50,7 @@ task_result ike_init::build(message_builder& m, engine_context& ctx) {
         if (!group_) group_ = preferred_group(proposals);
         if (!group_) return std::unexpected(fatal("no key exchange method configured"));
         if (!ke_ || ke_->group() != *group_) {
-            auto ke = make_key_exchange(*group_, ctx.rng);
+            auto ke = ctx.keys.take(*group_, ctx.rng);
             if (!ke) return std::unexpected(fatal("key exchange: " + ke.error().message()));
             ke_ = std::move(*ke);
         }
@@ -161,7 +161,7 @@ task_result ike_init::process(const inbound_message& m, engine_context& ctx) {
                      e.reason);
         return std::unexpected(std::move(e));
     }
-    auto ours = make_key_exchange(groups.front(), ctx.rng);
+    auto ours = ctx.keys.take(groups.front(), ctx.rng);
     if (!ours)
         return std::unexpected(
             fatal("key exchange: " + ours.error().message(), notify_type::no_proposal_chosen));

@@ -91,7 +91,7 @@ task_result ike_rekey::build_request(message_builder& m, engine_context& ctx) {
     if (!group_)
         return std::unexpected(task_error{std::nullopt, {}, "no key exchange method configured"});
     if (!ke_ || ke_->group() != *group_) {
-        auto ke = make_key_exchange(*group_, ctx.rng);
+        auto ke = ctx.keys.take(*group_, ctx.rng);
         if (!ke)
             return std::unexpected(
                 task_error{std::nullopt, {}, "key exchange: " + ke.error().message()});
@@ -302,7 +302,7 @@ task_result ike_rekey::process_request(const inbound_message& m, engine_context&
                make_invalid_ke_payload(groups.front()).data);
         return progress::done;
     }
-    auto ours = make_key_exchange(groups.front(), ctx.rng);
+    auto ours = ctx.keys.take(groups.front(), ctx.rng);
     if (!ours) {
         refuse(notify_type::no_proposal_chosen, ours.error().message());
         return progress::done;

@@ -220,10 +220,10 @@ TEST_F(ike_rekey, simultaneous_rekeys_leave_one_ike_sa) {
         a_spec.ike_rekey_time = b_spec.ike_rekey_time = std::chrono::seconds(100);
         a_spec.ike_rand_time = b_spec.ike_rand_time = duration(0);
         start();
-        for (int i = 0; i < seed; ++i) {
-            std::array<std::uint8_t, 8> skip{};
-            A().rng.fill(skip);
-        }
+        // Both sides' streams move, so both sides' nonces differ per round.
+        std::array<std::uint8_t, 8> skip{};
+        for (int i = 0; i < seed; ++i) A().rng.fill(skip);
+        for (int i = 0; i < (seed * 7) % 10; ++i) B().rng.fill(skip);
         initiate();
         expect_up();
         const auto a_old = only_sa(A());
@@ -313,7 +313,8 @@ TEST_F(ike_rekey, crossing_child_rekey_gets_temporary_failure_and_both_retry) {
         }
         return verdict::deliver;
     };
-    net->advance(std::chrono::seconds(101));
+    // Both refusals are in by 100.5 s; the retries wait at least 1 s.
+    net->advance(std::chrono::milliseconds(100500));
     ASSERT_TRUE(crossed);
     EXPECT_TRUE(A().has_notice("TEMPORARY_FAILURE")) << A().failures();
     EXPECT_TRUE(B().has_notice("TEMPORARY_FAILURE")) << B().failures();
