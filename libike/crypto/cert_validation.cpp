@@ -8,6 +8,7 @@
 #include <openssl/x509_vfy.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <climits>
 #include <ctime>
@@ -205,6 +206,23 @@ cert_time revocation_list::next_update() const {
 
 // ---- trust_store ----
 
+trust_store::trust_store(x509_store_st* store, bool check_crls, crl_policy policy)
+    : store_(store), check_crls_(check_crls), policy_(policy) {
+    static std::atomic<std::uint64_t> next_id{1};
+    id_ = next_id.fetch_add(1, std::memory_order_relaxed);
+    crls_.until = cert_time::max();
+}
+
+namespace {
+
+// The part of `w` in which `c` is valid too.
+void narrow(validity_window& w, cert_time from, cert_time until) {
+    w.from = std::max(w.from, from);
+    w.until = std::min(w.until, until);
+}
+
+}  // namespace
+
 std::expected<trust_store, cert_error> trust_store::create(std::span<const certificate> cas,
                                                            std::span<const revocation_list> crls,
                                                            crl_policy policy) {
@@ -218,18 +236,21 @@ std::expected<trust_store, cert_error> trust_store::create(std::span<const certi
             return std::unexpected(fail(cert_errc::backend_failure,
                                         "cannot add CA " + quoted(ca.subject()) + " to the store"));
         }
-    for (const auto& crl : crls)
+    for (const auto& crl : crls) {
+        // A CRL without nextUpdate (zero time) never goes stale.
+        const cert_time next = crl.next_update();
+        narrow(out.crls_, crl.this_update(), next == cert_time{} ? cert_time::max() : next);
         if (X509_STORE_add_crl(store, crl.native()) != 1) {
             ERR_clear_error();
             return std::unexpected(
                 fail(cert_errc::backend_failure, "cannot add the CRL of " + quoted(crl.issuer())));
         }
+    }
     return out;
 }
 
-std::expected<void, cert_error> trust_store::validate(const certificate& leaf,
-                                                      std::span<const certificate> intermediates,
-                                                      cert_time now) const {
+std::expected<validity_window, cert_error> trust_store::validate(
+    const certificate& leaf, std::span<const certificate> intermediates, cert_time now) const {
     x509_stack_ptr untrusted(sk_X509_new_null());
     store_ctx_ptr ctx(X509_STORE_CTX_new());
     if (!untrusted || !ctx)
@@ -252,7 +273,16 @@ std::expected<void, cert_error> trust_store::validate(const certificate& leaf,
 
     const int rc = X509_verify_cert(ctx.get());
     ERR_clear_error();
-    if (rc == 1) return {};
+    if (rc == 1) {
+        validity_window w =
+            check_crls_ ? crls_ : validity_window{cert_time::min(), cert_time::max()};
+        STACK_OF(X509)* chain = X509_STORE_CTX_get0_chain(ctx.get());
+        for (int i = 0; i < sk_X509_num(chain); ++i) {
+            X509* c = sk_X509_value(chain, i);
+            narrow(w, from_asn1(X509_get0_notBefore(c)), from_asn1(X509_get0_notAfter(c)));
+        }
+        return w;
+    }
     const int err = X509_STORE_CTX_get_error(ctx.get());
     if (err == X509_V_OK)
         return std::unexpected(

@@ -56,6 +56,15 @@ enum class crl_policy : std::uint8_t {
     required,      ///< reject: every certificate in the chain must be covered by a CRL
 };
 
+/// When a successful validation holds: every certificate of the chain that
+/// was built is valid, and every CRL of the store current, from `from` to
+/// `until` (both included). cert_cache keeps verdicts for that long.
+struct validity_window {
+    cert_time from{};
+    cert_time until{};
+    bool contains(cert_time t) const { return from <= t && t <= until; }
+};
+
 class trust_store {
   public:
     /// The CA certificates we trust and, optionally, CRLs. Any trusted
@@ -75,17 +84,24 @@ class trust_store {
     /// issuer), revoked, bad_signature, crl_problem (CRL missing under
     /// crl_policy::required, expired or not yet valid), invalid_chain (e.g. an
     /// issuer without CA:TRUE), backend_failure.
-    std::expected<void, cert_error> validate(const certificate& leaf,
-                                             std::span<const certificate> intermediates,
-                                             cert_time now) const;
+    /// On success, the window in which the same chain would pass again.
+    std::expected<validity_window, cert_error> validate(const certificate& leaf,
+                                                        std::span<const certificate> intermediates,
+                                                        cert_time now) const;
+
+    /// Unique per store made by create() in this process (copies share it):
+    /// a verdict cached for one store is never taken for another, such as
+    /// the store a configuration reload makes.
+    std::uint64_t id() const { return id_; }
 
   private:
-    trust_store(x509_store_st* store, bool check_crls, crl_policy policy)
-        : store_(store), check_crls_(check_crls), policy_(policy) {}
+    trust_store(x509_store_st* store, bool check_crls, crl_policy policy);
 
     shared_handle<x509_store_st> store_;
     bool check_crls_ = false;
     crl_policy policy_ = crl_policy::if_available;
+    std::uint64_t id_ = 0;
+    validity_window crls_{};  ///< when every CRL of the store is current
 };
 
 /// Whether `cert` names the IKE identity (`type`, `data` as in an ID

@@ -143,8 +143,11 @@ int tls_channel::verify(x509_store_ctx_st* ctx) {
             X509* x = sk_X509_value(sent, i);
             if (x != nullptr && x != leaf_x && X509_up_ref(x) == 1) others.emplace_back(x);
         }
-    auto valid = config_.trust->validate(leaf, others, config_.now);
-    if (valid && config_.check_peer) valid = config_.check_peer(leaf);
+    std::expected<void, cert_error> valid;
+    if (auto window = config_.trust->validate(leaf, others, config_.now); !window)
+        valid = std::unexpected(std::move(window.error()));
+    else if (config_.check_peer)
+        valid = config_.check_peer(leaf);
     if (!valid) {
         rejected_ = std::move(valid.error());
         X509_STORE_CTX_set_error(ctx, verify_error_for(rejected_->code));

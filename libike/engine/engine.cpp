@@ -58,7 +58,11 @@ bool contains(const std::vector<ip_addr>& list, const ip_addr& a) {
 class engine::impl final : public ike_sa_registry {
   public:
     impl(engine_settings s, random_source& rng, const psk_store& psks)
-        : settings_(std::move(s)), rng_(rng), psks_(psks), keys_(settings_.x25519_batch) {
+        : settings_(std::move(s)),
+          rng_(rng),
+          psks_(psks),
+          keys_(settings_.x25519_batch),
+          certs_(settings_.cert_cache_size) {
         cookie_secret_.resize(32);
         rng_.fill(cookie_secret_);
     }
@@ -67,7 +71,7 @@ class engine::impl final : public ike_sa_registry {
         last_now_ = now;
         return engine_context{now,    rng_,           psks_,         settings_,    out_,
                               stats_, next_child_id_, child_owners_, connections_, *this,
-                              pools_, eap_tickets_,   keys_};
+                              pools_, eap_tickets_,   keys_,         certs_};
     }
 
     std::uint64_t new_spi() override {
@@ -535,6 +539,7 @@ class engine::impl final : public ike_sa_registry {
     random_source& rng_;
     const psk_store& psks_;
     ke_key_pool keys_;
+    cert_cache certs_;
     std::vector<std::shared_ptr<const ike_sa_config>> connections_;
     pool_set pools_;
     std::unordered_map<std::uint64_t, std::unique_ptr<ike_sa>> sas_;  ///< by our SPI

@@ -70,6 +70,9 @@ struct engine_settings {
     /// X25519 key pairs are made this many at a time, sharing one modular
     /// inverse (ke_key_pool.hpp); 1 makes each when it is needed.
     std::size_t x25519_batch = 16;
+    /// Peer certificates kept parsed, and chain validations kept while they
+    /// hold (cert_cache.hpp); 0 parses and validates every time.
+    std::size_t cert_cache_size = 512;
 };
 
 struct child_sa_info {

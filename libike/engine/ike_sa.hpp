@@ -29,6 +29,7 @@
 
 #include "libike/codec/id_payload.hpp"
 #include "libike/codec/message.hpp"
+#include "libike/crypto/cert_cache.hpp"
 #include "libike/crypto/ke_key_pool.hpp"
 #include "libike/crypto/prf.hpp"
 #include "libike/crypto/random_source.hpp"
@@ -94,6 +95,8 @@ struct engine_context {
     eap_ticket_directory& eap_tickets;
     /// Our ephemeral key pairs (X25519 made ahead in batches).
     ke_key_pool& keys;
+    /// Peer certificates parsed and validated before.
+    cert_cache& certs;
 };
 
 /// A virtual IP we lent the peer from one of our pools; given back with

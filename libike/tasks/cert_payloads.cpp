@@ -39,7 +39,8 @@ std::vector<cert_payload> our_cert_payloads(const ike_sa& sa) {
     return out;
 }
 
-std::expected<peer_certificates, task_error> read_peer_certificates(const inbound_message& m) {
+std::expected<peer_certificates, task_error> read_peer_certificates(const inbound_message& m,
+                                                                    cert_cache& cache) {
     peer_certificates out;
     std::size_t index = 0;
     for (const auto& p : m.payloads) {
@@ -50,7 +51,7 @@ std::expected<peer_certificates, task_error> read_peer_certificates(const inboun
             out.skipped.push_back(to_string(c->encoding));
             continue;
         }
-        auto cert = certificate::from_der(c->data);
+        auto cert = cache.parse(c->data);
         if (!cert)
             return std::unexpected(
                 auth_failed("CERT payload " + std::to_string(index) + " of the peer (" +

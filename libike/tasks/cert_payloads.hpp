@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "libike/codec/cert_payload.hpp"
+#include "libike/crypto/cert_cache.hpp"
 #include "libike/crypto/certificate.hpp"
 #include "libike/tasks/task.hpp"
 
@@ -29,6 +30,7 @@ struct peer_certificates {
 /// Parses the X.509 CERT payloads of `m` in order.
 /// Errors: AUTHENTICATION_FAILED naming the payload (its position among the
 /// CERT payloads) that OpenSSL cannot read, with OpenSSL's reason.
-std::expected<peer_certificates, task_error> read_peer_certificates(const inbound_message& m);
+std::expected<peer_certificates, task_error> read_peer_certificates(const inbound_message& m,
+                                                                    cert_cache& cache);
 
 }  // namespace ike

@@ -42,7 +42,9 @@ std::expected<void, task_error> check_certificate(const ike_sa& sa, engine_conte
     if (!ctx.settings.wall_clock)
         return std::unexpected(auth_failed("no wall clock to check the validity of the peer's " +
                                            named(leaf) + " (engine_settings::wall_clock)"));
-    if (auto v = cfg.trust->store.validate(leaf, intermediates, ctx.settings.wall_clock()); !v)
+    if (auto v =
+            ctx.certs.validate(cfg.trust->store, leaf, intermediates, ctx.settings.wall_clock());
+        !v)
         return std::unexpected(
             auth_failed("peer's " + named(leaf) + " rejected: " + v.error().message()));
     if (auto v = match_identity(leaf, peer_id.type, peer_id.data); !v)
@@ -73,7 +75,7 @@ std::expected<peer_cert_auth, task_error> verify_peer_certificate(const ike_sa& 
                                            to_string(auth.method) +
                                            ", we expect a certificate signature (remote auth "
                                            "pubkey)"));
-    auto certs = read_peer_certificates(m);
+    auto certs = read_peer_certificates(m, ctx.certs);
     if (!certs) return std::unexpected(std::move(certs.error()));
     for (const auto& s : certs->skipped)
         sa.emit(ctx, sa_event::kind::notice, 0,

@@ -123,7 +123,8 @@ TEST_F(CertPayloads, ReadsThePeersChainInOrderAndPassesOverOtherEncodings) {
         {payload_type::cert, false, cert_payload{cert_encoding::pgp, bytes{1, 2, 3}}},
         {payload_type::cert, false, cert_payload{cert_encoding::x509_sig, inter.cert.der()}},
     };
-    auto got = read_peer_certificates(inbound(h, p));
+    cert_cache cache(8);
+    auto got = read_peer_certificates(inbound(h, p), cache);
     ASSERT_TRUE(got) << got.error().reason;
     ASSERT_EQ(got->chain.size(), 2u);
     EXPECT_EQ(got->chain[0].subject(), leaf.cert.subject());
@@ -139,7 +140,8 @@ TEST_F(CertPayloads, AMalformedCertificateIsAnAuthenticationFailureNamingIt) {
         {payload_type::cert, false, cert_payload{cert_encoding::x509_sig, leaf.cert.der()}},
         {payload_type::cert, false, cert_payload{cert_encoding::x509_sig, junk}},
     };
-    auto got = read_peer_certificates(inbound(h, p));
+    cert_cache cache(8);
+    auto got = read_peer_certificates(inbound(h, p), cache);
     ASSERT_FALSE(got);
     EXPECT_EQ(got.error().notify, notify_type::authentication_failed);
     EXPECT_NE(got.error().reason.find("CERT payload 2 of the peer"), std::string::npos)
