@@ -169,6 +169,9 @@ std::string format_status(const json& body) {
         {"listening:", joined(body, "listen")},
         {"IKE_SAs:", text(body, "ike_sas") + " (" + text(body, "half_open") + " half-open)"},
     };
+    // Absent from daemons older than daemon.crypto_threads.
+    if (body.contains("crypto_threads"))
+        rows.push_back({"crypto threads:", text(body, "crypto_threads")});
     if (body.contains("counters") && body["counters"].is_object()) {
         for (const auto& [key, value] : body["counters"].items())
             rows.push_back({key + ":", value.dump()});

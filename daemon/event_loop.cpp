@@ -24,9 +24,20 @@ spdlog::logger& log(subsystem s) {
     return logging::get(s);
 }
 
+// daemon.crypto_threads, or its default.
+unsigned crypto_threads(const config::daemon_config& d) {
+    return d.crypto_threads ? *d.crypto_threads : default_crypto_threads();
+}
+
+// Jobs a worker may have waiting: enough to ride out a burst of IKE_SA_INIT
+// requests, few enough that a flood finds the loop computing inline (and
+// hence reading fewer requests) within a few milliseconds.
+constexpr std::size_t crypto_jobs_per_thread = 64;
+
 ike::engine_settings settings_for(const config::config& cfg,
                                   std::shared_ptr<ike::eap_backend> eap) {
     ike::engine_settings s;
+    s.offload_key_exchange = crypto_threads(cfg.daemon) > 0;
     s.eap_backend = std::move(eap);
     s.natt_port = cfg.daemon.natt_port;
     s.fragment_size = cfg.daemon.fragment_size;
@@ -99,6 +110,12 @@ event_loop::event_loop(asio::io_context& io, config::config cfg, loop_options op
       signals_(
           io, [this](int) { stop(); }, [this] { (void)reload(); }) {
     if (host_) vips_.emplace(*host_, vip_settings_for(cfg_.daemon));
+    if (const unsigned n = crypto_threads(cfg_.daemon); n > 0)
+        crypto_ = std::make_unique<crypto_pool>(
+            io_, n, n * crypto_jobs_per_thread, [this](ike::crypto_job job) {
+                engine_->crypto_done(ike::clock::now(), std::move(job));
+                drain();
+            });
 }
 
 event_loop::~event_loop() = default;
@@ -297,6 +314,8 @@ void event_loop::carry_out(ike::output out) {
             if constexpr (std::is_same_v<T, ike::query_child_usage>) answer_usage(o);
             if constexpr (std::is_same_v<T, ike::install_trap>) trap_dead_peer(o);
             if constexpr (std::is_same_v<T, ike::virtual_ip_assigned>) install_virtual_ips(o);
+            // Emitted only with offload_key_exchange, i.e. when crypto_ exists.
+            if constexpr (std::is_same_v<T, ike::crypto_job>) crypto_->submit(std::move(o));
             if constexpr (std::is_same_v<T, ike::sa_event>) {
                 log_event(o);
                 virtual_ips_follow(o);
@@ -748,6 +767,7 @@ nlohmann::json event_loop::status() const {
         {"listen", std::move(listen)},
         {"ike_sas", c.ike_sas},
         {"half_open", c.half_open},
+        {"crypto_threads", crypto_ ? crypto_->threads() : 0u},
         {"counters",
          {{"dropped_malformed", c.dropped_malformed},
           {"dropped_unknown_spi", c.dropped_unknown_spi},
@@ -763,7 +783,9 @@ nlohmann::json event_loop::status() const {
           {"udp_keepalives_received", keepalives},
           {"udp_malformed", malformed},
           {"udp_send_errors", send_errors},
-          {"kernel_failures", kernel_failures_}}}};
+          {"kernel_failures", kernel_failures_},
+          {"crypto_jobs", crypto_ ? crypto_->stats().submitted : 0},
+          {"crypto_jobs_inline", crypto_ ? crypto_->stats().ran_inline : 0}}}};
 }
 
 }  // namespace ikev2d

@@ -9,6 +9,7 @@
 //   steady_timer ─on_timer▶ │ engine │ ──install/remove─▶ kernel_adapter ─▶ libxfrm
 //   xfrm events ─initiate─▶ │        │ ──sa_event───────▶ log
 //   control/signals ──────▶ └────────┘
+//   crypto_pool ─crypto_done▶ engine ──crypto_job──▶ crypto_pool (worker threads)
 #include <chrono>
 #include <cstdint>
 #include <expected>
@@ -27,6 +28,7 @@
 #include "daemon/config/config.hpp"
 #include "daemon/config_translate.hpp"
 #include "daemon/control_server.hpp"
+#include "daemon/crypto_pool.hpp"
 #include "daemon/initiate_waiters.hpp"
 #include "daemon/kernel_adapter.hpp"
 #include "daemon/reload_plan.hpp"
@@ -160,6 +162,9 @@ class event_loop {
     std::shared_ptr<ike::local_backend> eap_backend_;
     ike::openssl_random rng_;
     std::unique_ptr<ike::engine> engine_;
+    /// The workers of the engine's crypto jobs (daemon.crypto_threads; none
+    /// when 0). After engine_: stopped and joined before the engine goes.
+    std::unique_ptr<crypto_pool> crypto_;
     std::vector<std::unique_ptr<udp_socket>> sockets_;
     std::optional<xfrm::event_socket> events_;
     std::optional<boost::asio::posix::stream_descriptor> events_fd_;

@@ -63,6 +63,7 @@ std::vector<std::string> restart_only_changes(const config::daemon_config& runni
     note(running.retransmit_timeout != next.retransmit_timeout, "retransmit_timeout");
     note(running.retransmit_base != next.retransmit_base, "retransmit_base");
     note(running.retransmit_tries != next.retransmit_tries, "retransmit_tries");
+    note(running.crypto_threads != next.crypto_threads, "crypto_threads");
     if (running.reqid_min != next.reqid_min || running.reqid_max != next.reqid_max) {
         out.push_back("daemon.reqid_range changed to " + reqid_range_text(next) +
                       ": takes effect on restart; until then ikev2d keeps using and owning " +

@@ -66,6 +66,11 @@ struct daemon_config {
     std::chrono::milliseconds retransmit_timeout{4000};  ///< 0.1 s .. 1 h
     double retransmit_base = 1.8;                        ///< 1 .. 10
     std::uint32_t retransmit_tries = 5;                  ///< 0 .. 100
+    /// daemon.crypto_threads: the worker threads that compute a responder's
+    /// IKE_SA_INIT key exchange off the event loop (issue 7); 0 = on the
+    /// loop, no workers. Unset: one per online CPU but one, at least 1
+    /// (daemon/crypto_pool.hpp, default_crypto_threads). 0 .. 256.
+    std::optional<std::uint32_t> crypto_threads;
     /// daemon.vip_interface: the interface a virtual IP from a gateway goes
     /// on; empty (the default, as charon): the interface of the route to
     /// that gateway.

@@ -33,7 +33,8 @@ constexpr std::string_view daemon_keys[] = {"listen",
                                             "retransmit_tries",
                                             "vip_interface",
                                             "routing_table",
-                                            "routing_table_prio"};
+                                            "routing_table_prio",
+                                            "crypto_threads"};
 constexpr std::string_view port_keys[] = {"ike", "natt"};
 constexpr std::string_view secret_keys[] = {"ids", "psk", "psk_file", "eap", "eap_file"};
 // charon's logging subsystems, plus "default".
@@ -226,6 +227,10 @@ daemon_config load_daemon(diagnostics& diag, const located_node& node) {
             out.fragment_size = static_cast<std::uint32_t>(*v);
     }
     load_retransmit(m, out);
+    if (auto s = m.get_scalar("crypto_threads")) {
+        if (auto v = parse_integer(diag, *s, 0, 256))
+            out.crypto_threads = static_cast<std::uint32_t>(*v);
+    }
     load_virtual_ip_settings(m, out);
     return out;
 }

@@ -150,8 +150,7 @@ std::size_t ecp_public_value_size(ke_group group) {
     return params ? 2 * params->coord_len : 0;
 }
 
-std::expected<std::unique_ptr<key_exchange>, crypto_error> make_ecp_key_exchange(
-    ke_group group, random_source& rng) {
+std::expected<secret, crypto_error> draw_ecp_private_key(ke_group group, random_source& rng) {
     const ecp_params* params = find_params(group);
     if (!params) return std::unexpected(unsupported(group));
     auto curve = load_curve(*params);
@@ -165,10 +164,17 @@ std::expected<std::unique_ptr<key_exchange>, crypto_error> make_ecp_key_exchange
         draw.data()[0] &= params->top_byte_mask;
         auto d = secret_bignum(draw.view());
         if (!d) return std::unexpected(d.error());
-        if (scalar_in_range(**curve, **d)) return build(*params, **curve, **d);
+        if (scalar_in_range(**curve, **d)) return draw;
     }
     return std::unexpected(
         crypto_error{crypto_errc::backend_failure, "random source never gave a scalar below n"});
+}
+
+std::expected<std::unique_ptr<key_exchange>, crypto_error> make_ecp_key_exchange(
+    ke_group group, random_source& rng) {
+    auto d = draw_ecp_private_key(group, rng);
+    if (!d) return std::unexpected(d.error());
+    return make_ecp_key_exchange_from_private(group, d->view());
 }
 
 std::expected<std::unique_ptr<key_exchange>, crypto_error> make_ecp_key_exchange_from_private(

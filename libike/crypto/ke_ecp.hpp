@@ -21,6 +21,11 @@ std::size_t ecp_public_value_size(ke_group group);
 std::expected<std::unique_ptr<key_exchange>, crypto_error> make_ecp_key_exchange(
     ke_group group, random_source& rng);
 
+/// The private scalar make_ecp_key_exchange draws from `rng` (coordinate
+/// length, big-endian, 1 <= d < n), for make_ecp_key_exchange_from_private
+/// on another thread.
+std::expected<secret, crypto_error> draw_ecp_private_key(ke_group group, random_source& rng);
+
 /// Key pair from a big-endian private scalar d, 1 <= d < n, at most the
 /// coordinate length. Errors: unsupported_algorithm, bad_key_length,
 /// backend_failure.

@@ -9,7 +9,7 @@ namespace ike {
 
 std::expected<std::unique_ptr<key_exchange>, crypto_error> ke_key_pool::take(ke_group group,
                                                                              random_source& rng) {
-    if (group != ke_group::curve25519 || batch_ <= 1) return make_key_exchange(group, rng);
+    if (!made_ahead(group)) return make_key_exchange(group, rng);
     if (privates_.empty()) {
         if (auto r = refill(rng); !r) return std::unexpected(r.error());
     }

@@ -30,6 +30,10 @@ class ke_key_pool {
     std::expected<std::unique_ptr<key_exchange>, crypto_error> take(ke_group group,
                                                                     random_source& rng);
 
+    /// Whether take() hands out pairs made ahead for `group` (then a pair
+    /// costs the caller little, and only g^ir is left to compute).
+    bool made_ahead(ke_group group) const { return group == ke_group::curve25519 && batch_ > 1; }
+
     /// X25519 pairs waiting in the pool (for tests).
     std::size_t ready() const { return privates_.size(); }
 

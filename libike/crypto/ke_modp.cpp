@@ -173,8 +173,7 @@ std::size_t modp_public_value_size(ke_group group) {
     return params ? params->prime_len : 0;
 }
 
-std::expected<std::unique_ptr<key_exchange>, crypto_error> make_modp_key_exchange(
-    ke_group group, random_source& rng) {
+std::expected<secret, crypto_error> draw_modp_private_key(ke_group group, random_source& rng) {
     const modp_params* params = find_params(group);
     if (!params) return std::unexpected(unsupported(group));
     secret x(params->exponent_len);
@@ -185,10 +184,17 @@ std::expected<std::unique_ptr<key_exchange>, crypto_error> make_modp_key_exchang
         auto head = x.view().first(x.size() - 1);
         bool tiny = std::ranges::all_of(head, [](std::uint8_t b) { return b == 0; }) &&
                     x.view().back() <= 1;
-        if (!tiny) return build(*params, x.view());
+        if (!tiny) return x;
     }
     return std::unexpected(
         crypto_error{crypto_errc::backend_failure, "random source keeps returning zeros"});
+}
+
+std::expected<std::unique_ptr<key_exchange>, crypto_error> make_modp_key_exchange(
+    ke_group group, random_source& rng) {
+    auto x = draw_modp_private_key(group, rng);
+    if (!x) return std::unexpected(x.error());
+    return build(*find_params(group), x->view());
 }
 
 std::expected<std::unique_ptr<key_exchange>, crypto_error> make_modp_key_exchange_from_private(

@@ -20,6 +20,10 @@ std::size_t modp_public_value_size(ke_group group);
 std::expected<std::unique_ptr<key_exchange>, crypto_error> make_modp_key_exchange(
     ke_group group, random_source& rng);
 
+/// The private exponent make_modp_key_exchange would draw from `rng` (the
+/// same bytes), for make_modp_key_exchange_from_private on another thread.
+std::expected<secret, crypto_error> draw_modp_private_key(ke_group group, random_source& rng);
+
 /// Key pair from a big-endian private exponent x, 1 <= x < p-1.
 /// Errors: unsupported_algorithm, bad_key_length, backend_failure.
 std::expected<std::unique_ptr<key_exchange>, crypto_error> make_modp_key_exchange_from_private(

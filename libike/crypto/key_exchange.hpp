@@ -65,6 +65,13 @@ std::size_t public_value_size(ke_group group);
 std::expected<std::unique_ptr<key_exchange>, crypto_error> make_key_exchange(ke_group group,
                                                                              random_source& rng);
 
+/// The private key make_key_exchange(group, rng) would build its key pair
+/// from, drawn from `rng` with the same bytes and checks, in the form
+/// make_key_exchange_from_private takes. Cheap (no scalar multiplication):
+/// the engine draws it on its own thread and leaves the key pair to a job
+/// (ke_job.hpp). Errors: those of make_key_exchange.
+std::expected<secret, crypto_error> draw_private_key(ke_group group, random_source& rng);
+
 /// A key pair from a given private key, for known-answer tests and for
 /// reproducing a peer's computation. The private key is a big-endian integer
 /// for MODP (1 <= x < p-1, at most the prime's length) and ECP (1 <= d < n, at

@@ -748,6 +748,17 @@ void engine::eap_ready(time_point now, std::uint64_t ticket) {
     impl_->settle(sa->our_spi());
 }
 
+void engine::crypto_done(time_point now, crypto_job job) {
+    auto* sa = impl_->find_sa(job.ike);
+    if (!sa || !job.work || !job.work->done()) return;
+    // Taken before: a failed IKE_SA_INIT is answered without our SPI, which
+    // clears it on the IKE_SA (task_manager::answer_error).
+    const std::uint64_t spi = sa->our_spi();
+    auto ctx = impl_->context(now);
+    sa->tasks.crypto_done(*job.work, ctx);
+    impl_->settle(spi);
+}
+
 std::optional<output> engine::poll_output() {
     if (impl_->out_.empty()) return std::nullopt;
     output o = std::move(impl_->out_.front());

@@ -12,6 +12,7 @@
 //   kernel answered   ------->  on_kernel_result(now, child, ok, error)
 //   kernel EXPIRE     ------->  on_child_expire(now, child, hard)
 //   usage counters    ------->  on_child_usage(now, sa, usage)   (answers query_child_usage)
+//   crypto job ran    ------->  crypto_done(now, job)            (answers crypto_job)
 //                     <-------  poll_output(): send_datagram / install_child_sa / ...
 //                     <-------  next_deadline(): arm one timer for it
 #include <chrono>
@@ -63,6 +64,12 @@ struct engine_settings {
     /// Off: peers must use the legacy methods 1 and 9-11 with us, and we
     /// accept no method 14 signature (the RFC forbids it then).
     bool announce_signature_hashes = true;
+    /// Responder: the key exchange of IKE_SA_INIT (our key pair and g^ir,
+    /// most of a responder's CPU per IKE_SA) leaves the engine as a
+    /// crypto_job output for other threads, and the response goes out when
+    /// crypto_done brings it back. Off: computed inline, as the initiator
+    /// side, rekeys and signatures always are.
+    bool offload_key_exchange = false;
     /// Runs EAP with clients of connections whose remote auth is eap
     /// (RFC 7296 §2.16). Null: such clients are refused with
     /// AUTHENTICATION_FAILED and a log line saying no backend is configured.
@@ -209,6 +216,14 @@ class engine {
     /// is unanswered and its retransmissions are dropped. A ticket no
     /// IKE_SA waits for (it timed out meanwhile) is ignored.
     void eap_ready(time_point now, std::uint64_t ticket);
+
+    /// A crypto_job output after job.run(): the IKE_SA that waits for it
+    /// answers its IKE_SA_INIT now (or fails it, when the peer's KE data was
+    /// unusable). Until then that IKE_SA counts as half open and a
+    /// retransmitted IKE_SA_INIT is dropped. A job whose IKE_SA is gone
+    /// (half-open timeout, deleted) or does not wait for it is dropped, its
+    /// secrets wiped.
+    void crypto_done(time_point now, crypto_job job);
 
     /// Next output to carry out, or nullopt when there is none.
     std::optional<output> poll_output();

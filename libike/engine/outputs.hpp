@@ -3,6 +3,7 @@
 // each input the daemon drains these with engine::poll_output() and carries
 // them out in order.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <variant>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "libike/common/iana.hpp"
 #include "libike/common/secret.hpp"
 #include "libike/common/socket_address.hpp"
+#include "libike/crypto/ke_job.hpp"
 #include "libike/engine/sa_config.hpp"
 #include "libike/sa/traffic_selector.hpp"
 
@@ -138,7 +140,20 @@ struct sa_event {
     ike_sa_id old_ike = 0;   ///< ike_rekeyed: the IKE_SA the CHILD_SAs left
 };
 
-using output = std::variant<send_datagram, install_child_sa, install_outbound_sa, remove_child_sa,
-                            sa_event, query_child_usage, install_trap, virtual_ip_assigned>;
+/// Responder with engine_settings::offload_key_exchange: the key exchange of
+/// IKE_SA `ike`'s IKE_SA_INIT, to run on any thread (work->run(); the job
+/// owns its inputs). The daemon hands it back with engine::crypto_done; the
+/// IKE_SA_INIT response goes out then. Dropping a job leaves the IKE_SA
+/// half open until half_open_timeout.
+struct crypto_job {
+    ike_sa_id ike = 0;
+    std::unique_ptr<ke_job> work;
+
+    void run() const { work->run(); }
+};
+
+using output =
+    std::variant<send_datagram, install_child_sa, install_outbound_sa, remove_child_sa, sa_event,
+                 query_child_usage, install_trap, virtual_ip_assigned, crypto_job>;
 
 }  // namespace ike

@@ -472,9 +472,14 @@ void task_manager::process_request(const message& m, const std::vector<payload>&
     if (!eap_rounds) create_passive_tasks(m, inner);
     ++expected_peer_id_;
     inbound_message in{m.header, inner, raw};
+    bool crypto_out = false;
     for (std::size_t i = 0; i < passive_.size(); ++i) {
         auto r = passive_[i]->process(in, ctx);
         if (!r) return answer_error(m.header.exchange, id, std::move(r.error()), ctx);
+        // ike_init's key exchange went out as a crypto_job: ike_natd still
+        // reads this request now; the answer waits for crypto_done().
+        if (m.header.exchange == exchange_type::ike_sa_init && *r == progress::waiting)
+            crypto_out = true;
         if (i == 0 && m.header.exchange == exchange_type::ike_auth && *r != progress::done) {
             if (!eap_rounds)
                 first_auth_request_ =
@@ -497,10 +502,18 @@ void task_manager::process_request(const message& m, const std::vector<payload>&
                        {},
                        "AUTHENTICATION_FAILED: the peer could not verify our AUTH payload"},
             ctx);
-    message_builder b{m.header.exchange, sa_.spi_i, sa_.spi_r, {}};
+    if (crypto_out) {
+        waiting_id_ = id;
+        return;
+    }
+    answer(m.header.exchange, id, ctx);
+}
+
+void task_manager::answer(exchange_type exchange, std::uint32_t id, engine_context& ctx) {
+    message_builder b{exchange, sa_.spi_i, sa_.spi_r, {}};
     for (auto& t : passive_)
         if (auto r = t->build(b, ctx); !r)
-            return answer_error(m.header.exchange, id, std::move(r.error()), ctx);
+            return answer_error(exchange, id, std::move(r.error()), ctx);
     passive_.clear();
     send_response(b, id, ctx);
 }
@@ -547,7 +560,9 @@ void task_manager::answer_last_round(std::uint32_t id, engine_context& ctx) {
 }
 
 void task_manager::resume(engine_context& ctx) {
-    if (!waiting_id_ || passive_.empty() || sa_.state() != ike_sa_state::connecting) return;
+    if (!waiting_id_ || passive_.empty() || sa_.state() != ike_sa_state::connecting ||
+        passive_.front()->kind() != task_kind::ike_auth)
+        return;
     const std::uint32_t id = *waiting_id_;
     waiting_id_.reset();
     auto r = passive_.front()->resume(ctx);
@@ -558,6 +573,17 @@ void task_manager::resume(engine_context& ctx) {
     }
     if (*r == progress::need_more) return answer_eap_round(id, ctx);
     answer_last_round(id, ctx);
+}
+
+void task_manager::crypto_done(ke_job& job, engine_context& ctx) {
+    if (!waiting_id_ || passive_.empty() || sa_.state() != ike_sa_state::connecting ||
+        passive_.front()->kind() != task_kind::ike_init)
+        return;
+    const std::uint32_t id = *waiting_id_;
+    waiting_id_.reset();
+    auto r = passive_.front()->crypto_done(job, ctx);
+    if (!r) return answer_error(exchange_type::ike_sa_init, id, std::move(r.error()), ctx);
+    answer(exchange_type::ike_sa_init, id, ctx);
 }
 
 // A message that breaks the payload rules (codec/payload_rules). An

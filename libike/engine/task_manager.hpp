@@ -21,6 +21,11 @@
 // answer there. A responder round whose answer the EAP backend has not
 // produced yet (progress::waiting) stays unanswered, its retransmissions
 // dropped, until resume().
+//
+// The responder's IKE_SA_INIT waits the same way when ike_init handed its
+// key exchange out as a crypto_job (engine_settings::offload_key_exchange):
+// the other tasks process the request meanwhile, and all build the answer
+// once crypto_done() brought the job back.
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -82,6 +87,11 @@ class task_manager {
     /// waited for it is answered now. Does nothing when none waits.
     void resume(engine_context& ctx);
 
+    /// The key exchange job of our IKE_SA_INIT answer is done
+    /// (engine::crypto_done): ike_init takes its result and the answer goes
+    /// out. Does nothing when no IKE_SA_INIT waits for one.
+    void crypto_done(ke_job& job, engine_context& ctx);
+
     bool idle() const { return active_.empty(); }
     time_point last_inbound() const { return last_inbound_; }
 
@@ -122,6 +132,8 @@ class task_manager {
     /// The passive tasks after ike_auth (the first) process the first
     /// IKE_AUTH request of the EAP rounds, then all build the last answer.
     void answer_last_round(std::uint32_t id, engine_context& ctx);
+    /// Every passive task builds its part of the answer to request `id`.
+    void answer(exchange_type exchange, std::uint32_t id, engine_context& ctx);
 
     ike_sa& sa_;
     // A vector, not a deque: libstdc++'s empty deque allocates ~600 bytes,
@@ -139,7 +151,7 @@ class task_manager {
     };
     std::optional<stored_request> first_auth_request_;
     /// Responder: the message ID of a request whose answer waits for the
-    /// EAP backend.
+    /// EAP backend or for a crypto_job (then ike_init is the first passive task).
     std::optional<std::uint32_t> waiting_id_;
 
     std::uint32_t next_request_id_ = 0;

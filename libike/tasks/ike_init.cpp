@@ -1,5 +1,6 @@
 #include "libike/tasks/ike_init.hpp"
 
+#include "libike/crypto/ke_job.hpp"
 #include "libike/engine/ike_sa.hpp"
 #include "libike/proposal/proposal_string.hpp"
 #include "libike/sa/proposal_match.hpp"
@@ -71,7 +72,7 @@ task_result ike_init::build(message_builder& m, engine_context& ctx) {
     // Responder: our pick, our KE value, our nonce; then the keys.
     sa_.nr = random_bytes(ctx.rng, our_nonce_size);
     m.add(payload_type::sa, sa_payload{{chosen_}});
-    m.add(payload_type::ke, ke_payload{ke_->group(), ke_->public_value()});
+    m.add(payload_type::ke, ke_payload{*group_, our_public_});
     m.add(payload_type::nonce, nonce_payload{sa_.nr});
     add_certreq(m, sa_, ctx);
     m.add_notify(notify_type::childless_ikev2_supported);
@@ -161,20 +162,64 @@ task_result ike_init::process(const inbound_message& m, engine_context& ctx) {
                      e.reason);
         return std::unexpected(std::move(e));
     }
-    auto ours = ctx.keys.take(groups.front(), ctx.rng);
-    if (!ours)
-        return std::unexpected(
-            fatal("key exchange: " + ours.error().message(), notify_type::no_proposal_chosen));
-    ke_ = std::move(*ours);
-    auto g_ir = ke_->shared_secret(ke->data);
-    if (!g_ir)
-        return std::unexpected(
-            fatal("peer's KE value: " + g_ir.error().message(), notify_type::invalid_syntax));
-    g_ir_ = std::move(*g_ir);
+    group_ = ke->group;
     chosen_ = choice->chosen;
     negotiated_ = choice->negotiated;
     sa_.ni = nonce->nonce;
     read_capabilities(m);
+    if (ctx.settings.offload_key_exchange) return hand_out_key_exchange(ke->data, ctx);
+    auto ours = ctx.keys.take(*group_, ctx.rng);
+    if (!ours)
+        return std::unexpected(
+            fatal("key exchange: " + ours.error().message(), notify_type::no_proposal_chosen));
+    auto g_ir = (*ours)->shared_secret(ke->data);
+    if (!g_ir)
+        return std::unexpected(
+            fatal("peer's KE value: " + g_ir.error().message(), notify_type::invalid_syntax));
+    our_public_ = (*ours)->public_value();
+    g_ir_ = std::move(*g_ir);
+    return progress::done;
+}
+
+// Issue 7: the two scalar multiplications go to another thread. The private
+// key is drawn here, on the engine's thread, from the engine's randomness
+// (the same bytes make_key_exchange would take, so pinned test randomness
+// gives the same keys either way); the job gets copies of what it needs.
+task_result ike_init::hand_out_key_exchange(bytes_view peer_public, engine_context& ctx) {
+    bytes peer(peer_public.begin(), peer_public.end());
+    if (ctx.keys.made_ahead(*group_)) {
+        // The pool's pair is ready (X25519): the job only computes g^ir.
+        auto ours = ctx.keys.take(*group_, ctx.rng);
+        if (!ours)
+            return std::unexpected(
+                fatal("key exchange: " + ours.error().message(), notify_type::no_proposal_chosen));
+        ctx.out.emplace_back(
+            crypto_job{sa_.id, std::make_unique<ke_job>(std::move(*ours), std::move(peer))});
+        return progress::waiting;
+    }
+    auto x = draw_private_key(*group_, ctx.rng);
+    if (!x)
+        return std::unexpected(
+            fatal("key exchange: " + x.error().message(), notify_type::no_proposal_chosen));
+    ctx.out.emplace_back(
+        crypto_job{sa_.id, std::make_unique<ke_job>(*group_, std::move(*x), std::move(peer))});
+    return progress::waiting;
+}
+
+task_result ike_init::crypto_done(ke_job& job, engine_context&) {
+    auto& outcome = job.outcome();
+    if (!outcome || job.group() != *group_)
+        return std::unexpected(fatal("key exchange job came back unfinished or for another group"));
+    if (!*outcome) {
+        const auto& e = outcome->error();
+        if (e.code == crypto_errc::invalid_public_value)
+            return std::unexpected(
+                fatal("peer's KE value: " + e.message(), notify_type::invalid_syntax));
+        return std::unexpected(
+            fatal("key exchange: " + e.message(), notify_type::no_proposal_chosen));
+    }
+    our_public_ = std::move((*outcome)->public_value);
+    g_ir_ = std::move((*outcome)->shared);
     return progress::done;
 }
 

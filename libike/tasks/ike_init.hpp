@@ -7,7 +7,9 @@
 // (need_more, both at most a few times); otherwise the answer is verified
 // against the offer and the keys are derived.
 // Responder: picks by its own preference (select_proposal); a KE payload of
-// another group is answered INVALID_KE_PAYLOAD without keeping state.
+// another group is answered INVALID_KE_PAYLOAD without keeping state. With
+// engine_settings::offload_key_exchange the key exchange leaves as a
+// crypto_job (progress::waiting) and crypto_done() takes its result.
 // COOKIE demands are made by the engine before any state exists.
 // Both announce SIGNATURE_HASH_ALGORITHMS (RFC 7427 §4); the responder asks
 // for certificates with a CERTREQ (§3.7, cert_request.hpp) when a connection
@@ -32,13 +34,16 @@ class ike_init final : public task {
     task_kind kind() const override { return task_kind::ike_init; }
     task_result build(message_builder& m, engine_context& ctx) override;
     task_result process(const inbound_message& m, engine_context& ctx) override;
+    task_result crypto_done(ke_job& job, engine_context& ctx) override;
 
   private:
+    task_result hand_out_key_exchange(bytes_view peer_public, engine_context& ctx);
     task_result derive(engine_context& ctx);
     void read_capabilities(const inbound_message& m);
 
     std::optional<ke_group> group_;
-    std::unique_ptr<key_exchange> ke_;
+    std::unique_ptr<key_exchange> ke_;  ///< initiator
+    bytes our_public_;                  ///< responder: our KE payload data
     bytes cookie_;
     unsigned retries_ = 0;
     sa_payload offered_;

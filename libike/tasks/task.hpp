@@ -11,8 +11,10 @@
 // IKE_SA. In IKE_AUTH, need_more from ike_auth means another EAP round
 // (§2.16): only ike_auth takes part in it, the other tasks wait for the last
 // round; progress::waiting (responder) means the answer is not ready yet (an
-// EAP backend pends) and comes from resume(). CHILD_SA failures inside IKE_AUTH are not
-// task_errors: the child_create task answers/report them itself and the IKE_SA stays (§1.2).
+// EAP backend pends, and it comes from resume(); or ike_init handed its key
+// exchange out as a crypto_job, and it comes from crypto_done()). CHILD_SA failures inside IKE_AUTH
+// are not task_errors: the child_create task answers/report them itself and the IKE_SA stays
+// (§1.2).
 #include <cstdint>
 #include <expected>
 #include <memory>
@@ -29,6 +31,7 @@
 namespace ike {
 
 class ike_sa;
+class ke_job;
 struct engine_context;
 
 enum class progress : std::uint8_t { done, need_more, waiting };
@@ -131,6 +134,12 @@ class task {
     /// Responder, after process() returned progress::waiting: what it waited
     /// for is there (engine::eap_ready); the same results as process().
     virtual task_result resume(engine_context& /*ctx*/) { return progress::done; }
+    /// Responder, after process() returned progress::waiting with a
+    /// crypto_job out: `job` ran (engine::crypto_done); done, or the error
+    /// that fails the exchange.
+    virtual task_result crypto_done(ke_job& /*job*/, engine_context& /*ctx*/) {
+        return progress::done;
+    }
 
     bool initiator() const { return initiator_; }
 

@@ -1104,5 +1104,21 @@ TEST(config_loader, fragment_size_default_and_range) {
     }
 }
 
+TEST(config_loader, crypto_threads_default_and_range) {
+    // Unset: the daemon picks (online CPUs but one, crypto_pool.hpp).
+    EXPECT_FALSE(load_ok(with_daemon_line("nat_keepalive: 20s")).daemon.crypto_threads);
+    EXPECT_EQ(load_ok(with_daemon_line("crypto_threads: 0")).daemon.crypto_threads, 0u);
+    EXPECT_EQ(load_ok(with_daemon_line("crypto_threads: 3")).daemon.crypto_threads, 3u);
+    EXPECT_EQ(load_ok(with_daemon_line("crypto_threads: 256")).daemon.crypto_threads, 256u);
+    EXPECT_EQ(only_error(with_daemon_line("crypto_threads: 257")).to_string(),
+              "test.yaml:2:19: daemon.crypto_threads: expected a whole number in 0..256, got "
+              "'257'");
+    for (std::string_view line : {"crypto_threads: -1", "crypto_threads: many"}) {
+        SCOPED_TRACE(line);
+        const std::string error = only_error(with_daemon_line(line)).to_string();
+        EXPECT_NE(error.find("daemon.crypto_threads"), std::string::npos) << error;
+    }
+}
+
 }  // namespace
 }  // namespace ikev2d::config

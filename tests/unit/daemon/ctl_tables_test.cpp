@@ -115,6 +115,12 @@ TEST(ctl_tables, status_and_command_results) {
     EXPECT_NE(status.find("version:      0.1.0\n"), std::string::npos) << status;
     EXPECT_NE(status.find("IKE_SAs:      2 (1 half-open)\n"), std::string::npos) << status;
     EXPECT_NE(status.find("retransmits:  4\n"), std::string::npos) << status;
+    EXPECT_EQ(status.find("crypto threads:"), std::string::npos) << status;
+    const auto with_workers = format_status(json::parse(
+        R"({"version":"0.1.0","ike_sas":0,"half_open":0,"crypto_threads":3,
+            "counters":{"crypto_jobs":10,"crypto_jobs_inline":1}})"));
+    EXPECT_NE(with_workers.find("crypto threads:      3\n"), std::string::npos) << with_workers;
+    EXPECT_NE(with_workers.find("crypto_jobs:         10\n"), std::string::npos) << with_workers;
     EXPECT_EQ(format_response(control::command::initiate, json{{"ike", 4}}),
               "initiated IKE_SA #4\n");
     EXPECT_EQ(format_response(control::command::terminate, json{{"terminated", {3, 5}}}),

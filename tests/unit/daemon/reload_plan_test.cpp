@@ -80,6 +80,12 @@ TEST(reload_plan, restart_only_daemon_settings) {
     EXPECT_EQ(lines[1], "daemon.control_socket changed: takes effect on restart");
     EXPECT_TRUE(lines[2].starts_with("daemon.reqid_range changed to 0x4b450001-0x4b450fff"))
         << lines[2];
+
+    // The worker threads start with the daemon.
+    next = running;
+    next.crypto_threads = 0;
+    EXPECT_EQ(restart_only_changes(running, next),
+              std::vector<std::string>{"daemon.crypto_threads changed: takes effect on restart"});
 }
 
 }  // namespace

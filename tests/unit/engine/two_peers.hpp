@@ -138,6 +138,9 @@ struct peer {
     std::vector<query_child_usage> usage_queries;
     std::vector<install_trap> traps;
     std::vector<virtual_ip_assigned> vips;
+    /// Key exchange jobs (offload_key_exchange), left for the test to run
+    /// and hand back with eng.crypto_done, in any order.
+    std::vector<crypto_job> crypto_jobs;
 
     bool has_event(sa_event::kind k) const {
         for (const auto& e : events)
@@ -268,6 +271,8 @@ class two_peers {
                 p.traps.push_back(*t);
             } else if (auto* v = std::get_if<virtual_ip_assigned>(&*o)) {
                 p.vips.push_back(*v);
+            } else if (auto* j = std::get_if<crypto_job>(&*o)) {
+                p.crypto_jobs.push_back(std::move(*j));
             }
         }
         return any;
