@@ -9,7 +9,9 @@
 // and --key every IKE_SA signs its AUTH with that one certificate instead of
 // a PSK, and its identity is --local-id (a name the certificate carries);
 // with --cacert the responder must prove itself with a certificate from
-// that CA. N IKE_SAs are
+// that CA. With --client-ca and --client-ca-key every IKE_SA gets a
+// certificate of its own instead, for <prefix>-<i>.bench, issued by that CA
+// before the run (bench/client_certs.hpp). N IKE_SAs are
 // started, C at a time; each is counted from its first IKE_SA_INIT to
 // establishment (ike_up, or child_up with --child).
 //
@@ -45,6 +47,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "bench/client_certs.hpp"
 #include "libike/engine/engine.hpp"
 #include "libike/proposal/proposal_string.hpp"
 #include "libike/sa/identity.hpp"
@@ -64,8 +67,9 @@ struct options {
     std::string esp = "aes128gcm16";
     std::string remote_id = "%any";
     std::string id_prefix = "load";
-    std::string cert, key, cacert;  ///< PEM files: pubkey auth instead of the PSK
-    std::string local_id;           ///< with --cert: every IKE_SA's identity
+    std::string cert, key, cacert;         ///< PEM files: pubkey auth instead of the PSK
+    std::string local_id;                  ///< with --cert: every IKE_SA's identity
+    std::string client_ca, client_ca_key;  ///< a certificate per IKE_SA from this CA
     unsigned count = 1000;
     unsigned concurrency = 50;
     unsigned sockets = 64;
@@ -90,6 +94,10 @@ void usage(std::FILE* out) {
         "  --key FILE           ... and this private key (PEM)\n"
         "  --local-id ID        with --cert: the identity of every IKE_SA (one the\n"
         "                       certificate names, e.g. its subjectAltName)\n"
+        "  --client-ca FILE     instead of --cert: every IKE_SA signs with a certificate\n"
+        "                       of its own for <prefix>-<i>.bench, issued by this CA\n"
+        "                       (PEM) before the run ...\n"
+        "  --client-ca-key FILE ... with this CA key (PEM)\n"
         "  --cacert FILE        the responder must authenticate with a certificate issued\n"
         "                       by this CA (PEM) rather than with the PSK\n"
         "  --proposal P         IKE proposal (default aes128gcm16-prfsha256-x25519)\n"
@@ -165,6 +173,10 @@ std::optional<options> parse(int argc, char** argv) {
                 o.cacert = *v;
             else if (a == "--local-id")
                 o.local_id = *v;
+            else if (a == "--client-ca")
+                o.client_ca = *v;
+            else if (a == "--client-ca-key")
+                o.client_ca_key = *v;
             else if (a == "--count")
                 ok = to_number(*v, o.count);
             else if (a == "--concurrency")
@@ -188,8 +200,17 @@ std::optional<options> parse(int argc, char** argv) {
         std::fputs("ikev2-load: --cert, --key and --local-id go together\n", stderr);
         return std::nullopt;
     }
-    if (o.psk.empty() && (o.cert.empty() || o.cacert.empty())) {
-        std::fputs("ikev2-load: --psk is required unless --cert and --cacert are given\n", stderr);
+    if (o.client_ca.empty() != o.client_ca_key.empty() ||
+        (!o.client_ca.empty() && !o.cert.empty())) {
+        std::fputs("ikev2-load: --client-ca and --client-ca-key go together, without --cert\n",
+                   stderr);
+        return std::nullopt;
+    }
+    const bool signs = !o.cert.empty() || !o.client_ca.empty();
+    if (o.psk.empty() && (!signs || o.cacert.empty())) {
+        std::fputs(
+            "ikev2-load: --psk is required unless --cacert and --cert or --client-ca are given\n",
+            stderr);
         return std::nullopt;
     }
     return o;
@@ -207,6 +228,7 @@ std::optional<std::string> read_file(const std::string& path) {
 /// as the daemon's IKE_SAs share a connection's.
 struct credentials {
     std::shared_ptr<const ike::local_certificate> ours;  ///< null: PSK
+    std::vector<bench::client_cert> each;                ///< --client-ca: one per IKE_SA
     std::shared_ptr<const ike::trust_anchors> trust;     ///< null: the responder uses the PSK
 };
 
@@ -510,11 +532,13 @@ class load_run {
         cfg->remote_port = o_.port;
         cfg->local_port = pool_.port(i);
         cfg->proposals = {ike_prop_};
-        cfg->local_id = *ike::parse_identity(creds_.ours ? o_.local_id : cfg->name + "@bench");
+        cfg->local_id = *ike::parse_identity(creds_.ours           ? o_.local_id
+                                             : creds_.each.empty() ? cfg->name + "@bench"
+                                                                   : cfg->name + ".bench");
         cfg->remote_id = remote_id_;
-        if (creds_.ours) {
+        if (creds_.ours || !creds_.each.empty()) {
             cfg->local_auth = ike::auth_kind::pubkey;
-            cfg->local_cert = creds_.ours;
+            cfg->local_cert = creds_.ours ? creds_.ours : creds_.each[i % creds_.each.size()];
         }
         if (creds_.trust) {
             cfg->remote_auth = ike::auth_kind::pubkey;
@@ -671,6 +695,15 @@ int main(int argc, char** argv) {
         if (!load_ours(*o, creds)) return 2;
     }
     if (!o->cacert.empty() && !load_trust(*o, creds)) return 2;
+    if (!o->client_ca.empty()) {
+        auto each =
+            bench::issue_client_certs(o->client_ca, o->client_ca_key, o->id_prefix, o->count);
+        if (!each) {
+            load_fail(o->client_ca, each.error());
+            return 2;
+        }
+        creds.each = std::move(*each);
+    }
     load_run run(*o, std::move(*ike_prop), std::move(esp_prop), *local, *remote, *remote_id,
                  std::move(creds));
     if (!run.open()) return 1;
