@@ -12,13 +12,6 @@ namespace {
 constexpr std::size_t key_len = crypto_scalarmult_curve25519_BYTES;  // 32, RFC 7748 §5
 static_assert(crypto_scalarmult_curve25519_SCALARBYTES == key_len);
 
-// sodium_init picks the fastest implementation for this CPU; it is
-// idempotent and thread-safe, and a static makes it run once.
-bool sodium_ready() {
-    static const bool ready = sodium_init() >= 0;
-    return ready;
-}
-
 crypto_error not_ready() {
     return crypto_error{crypto_errc::backend_failure, "libsodium could not be initialised"};
 }
@@ -73,9 +66,14 @@ std::expected<std::unique_ptr<key_exchange>, crypto_error> build(secret priv) {
 
 }  // namespace
 
+bool libsodium_ready() {
+    static const bool ready = sodium_init() >= 0;  // a static: once per process
+    return ready;
+}
+
 std::expected<std::unique_ptr<key_exchange>, crypto_error> make_x25519_key_exchange(
     random_source& rng) {
-    if (!sodium_ready()) return std::unexpected(not_ready());
+    if (!libsodium_ready()) return std::unexpected(not_ready());
     secret raw(key_len);
     rng.fill(raw.mutable_view());
     return build(std::move(raw));
@@ -83,7 +81,7 @@ std::expected<std::unique_ptr<key_exchange>, crypto_error> make_x25519_key_excha
 
 std::expected<std::unique_ptr<key_exchange>, crypto_error> make_x25519_key_exchange_from_private(
     bytes_view private_key) {
-    if (!sodium_ready()) return std::unexpected(not_ready());
+    if (!libsodium_ready()) return std::unexpected(not_ready());
     if (private_key.size() != key_len) {
         return std::unexpected(crypto_error{
             crypto_errc::bad_key_length, length_error("X25519 private key", private_key.size())});
@@ -93,7 +91,7 @@ std::expected<std::unique_ptr<key_exchange>, crypto_error> make_x25519_key_excha
 
 std::expected<std::unique_ptr<key_exchange>, crypto_error> make_x25519_key_exchange_from_pair(
     secret priv, bytes pub) {
-    if (!sodium_ready()) return std::unexpected(not_ready());
+    if (!libsodium_ready()) return std::unexpected(not_ready());
     if (priv.size() != key_len || pub.size() != key_len) {
         return std::unexpected(crypto_error{crypto_errc::bad_key_length,
                                             length_error("X25519 key pair", priv.size())});

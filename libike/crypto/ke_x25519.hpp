@@ -16,6 +16,10 @@
 
 namespace ike {
 
+/// Initialises libsodium once per process (sodium_init picks the fastest
+/// implementation for this CPU; thread-safe); false if it cannot be.
+bool libsodium_ready();
+
 /// Ephemeral X25519 key pair: 32 private octets drawn from `rng` (clamped by
 /// the scalar multiplication, RFC 7748 §5).
 /// Errors: backend_failure if libsodium cannot be initialised.

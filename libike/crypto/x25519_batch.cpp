@@ -8,6 +8,7 @@
 #include <memory>
 #include <vector>
 
+#include "libike/crypto/ke_x25519.hpp"
 #include "libike/crypto/openssl_handle.hpp"
 
 namespace ike {
@@ -60,7 +61,7 @@ std::expected<void, crypto_error> x25519_public_values(std::span<const secret> p
         return std::unexpected(
             crypto_error{crypto_errc::bad_key_length, "X25519 private key: expected 32 octets"});
     if (privates.empty()) return {};
-    if (sodium_init() < 0) return failure("libsodium could not be initialised");
+    if (!libsodium_ready()) return failure("libsodium could not be initialised");
     field f;
     if (!f.ok()) return failure("BIGNUM allocation");
 
