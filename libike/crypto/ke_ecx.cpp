@@ -136,17 +136,22 @@ std::size_t ecx_public_value_size(ke_group group) {
     return params ? params->key_len : 0;
 }
 
-std::expected<std::unique_ptr<key_exchange>, crypto_error> make_ecx_key_exchange(
-    ke_group group, random_source& rng) {
+std::expected<secret, crypto_error> draw_ecx_private_key(ke_group group, random_source& rng) {
     const ecx_params* params = find_params(group);
     if (!params) {
         return std::unexpected(crypto_error{crypto_errc::unsupported_algorithm,
                                             "not a Curve25519/448 group: " + to_string(group)});
     }
-    if (group == ke_group::curve25519) return make_x25519_key_exchange(rng);
     secret raw(params->key_len);
     rng.fill(raw.mutable_view());
-    return build(*params, raw.view());
+    return raw;
+}
+
+std::expected<std::unique_ptr<key_exchange>, crypto_error> make_ecx_key_exchange(
+    ke_group group, random_source& rng) {
+    auto raw = draw_ecx_private_key(group, rng);
+    if (!raw) return std::unexpected(raw.error());
+    return make_ecx_key_exchange_from_private(group, raw->view());
 }
 
 std::expected<std::unique_ptr<key_exchange>, crypto_error> make_ecx_key_exchange_from_private(

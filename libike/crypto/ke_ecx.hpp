@@ -22,6 +22,11 @@ std::size_t ecx_public_value_size(ke_group group);
 std::expected<std::unique_ptr<key_exchange>, crypto_error> make_ecx_key_exchange(
     ke_group group, random_source& rng);
 
+/// The 32/56 private octets make_ecx_key_exchange would draw from `rng`,
+/// for make_ecx_key_exchange_from_private on another thread.
+/// Errors: unsupported_algorithm.
+std::expected<secret, crypto_error> draw_ecx_private_key(ke_group group, random_source& rng);
+
 /// Key pair from the raw 32/56-octet private key.
 /// Errors: unsupported_algorithm, bad_key_length, backend_failure.
 std::expected<std::unique_ptr<key_exchange>, crypto_error> make_ecx_key_exchange_from_private(

@@ -24,9 +24,9 @@ std::expected<void, crypto_error> ke_key_pool::refill(random_source& rng) {
     std::vector<secret> privates;
     privates.reserve(batch_);
     for (std::size_t i = 0; i < batch_; ++i) {
-        secret k(32);
-        rng.fill(k.mutable_view());
-        privates.push_back(std::move(k));
+        auto k = draw_private_key(ke_group::curve25519, rng);
+        if (!k) return std::unexpected(k.error());
+        privates.push_back(std::move(*k));
     }
     std::vector<bytes> publics(batch_);
     if (auto r = x25519_public_values(privates, publics); !r) return r;

@@ -71,14 +71,6 @@ bool libsodium_ready() {
     return ready;
 }
 
-std::expected<std::unique_ptr<key_exchange>, crypto_error> make_x25519_key_exchange(
-    random_source& rng) {
-    if (!libsodium_ready()) return std::unexpected(not_ready());
-    secret raw(key_len);
-    rng.fill(raw.mutable_view());
-    return build(std::move(raw));
-}
-
 std::expected<std::unique_ptr<key_exchange>, crypto_error> make_x25519_key_exchange_from_private(
     bytes_view private_key) {
     if (!libsodium_ready()) return std::unexpected(not_ready());

@@ -20,12 +20,6 @@ namespace ike {
 /// implementation for this CPU; thread-safe); false if it cannot be.
 bool libsodium_ready();
 
-/// Ephemeral X25519 key pair: 32 private octets drawn from `rng` (clamped by
-/// the scalar multiplication, RFC 7748 §5).
-/// Errors: backend_failure if libsodium cannot be initialised.
-std::expected<std::unique_ptr<key_exchange>, crypto_error> make_x25519_key_exchange(
-    random_source& rng);
-
 /// Key pair from the raw 32-octet private key.
 /// Errors: bad_key_length, backend_failure.
 std::expected<std::unique_ptr<key_exchange>, crypto_error> make_x25519_key_exchange_from_private(

@@ -52,13 +52,7 @@ std::expected<std::unique_ptr<key_exchange>, crypto_error> make_key_exchange(ke_
 std::expected<secret, crypto_error> draw_private_key(ke_group group, random_source& rng) {
     if (is_modp_group(group)) return draw_modp_private_key(group, rng);
     if (is_ecp_group(group)) return draw_ecp_private_key(group, rng);
-    if (is_ecx_group(group)) {
-        // Any 32/56 octets will do (RFC 7748 §5 clamps them), drawn as
-        // make_ecx_key_exchange draws them.
-        secret raw(ecx_public_value_size(group));
-        rng.fill(raw.mutable_view());
-        return raw;
-    }
+    if (is_ecx_group(group)) return draw_ecx_private_key(group, rng);
     return std::unexpected(unsupported(group));
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "libike/codec/payload_rules.hpp"
 #include "libike/engine/ike_sa.hpp"
@@ -559,12 +560,19 @@ void task_manager::answer_last_round(std::uint32_t id, engine_context& ctx) {
     send_response(b, id, ctx);
 }
 
-void task_manager::resume(engine_context& ctx) {
+// The message id of the request parked for `kind`'s task, taken off the
+// park; nullopt if no such request is waiting.
+std::optional<std::uint32_t> task_manager::take_waiting(task_kind kind) {
     if (!waiting_id_ || passive_.empty() || sa_.state() != ike_sa_state::connecting ||
-        passive_.front()->kind() != task_kind::ike_auth)
-        return;
-    const std::uint32_t id = *waiting_id_;
-    waiting_id_.reset();
+        passive_.front()->kind() != kind)
+        return std::nullopt;
+    return std::exchange(waiting_id_, std::nullopt);
+}
+
+void task_manager::resume(engine_context& ctx) {
+    const auto waiting = take_waiting(task_kind::ike_auth);
+    if (!waiting) return;
+    const std::uint32_t id = *waiting;
     auto r = passive_.front()->resume(ctx);
     if (!r) return answer_error(exchange_type::ike_auth, id, std::move(r.error()), ctx);
     if (*r == progress::waiting) {
@@ -576,11 +584,9 @@ void task_manager::resume(engine_context& ctx) {
 }
 
 void task_manager::crypto_done(ke_job& job, engine_context& ctx) {
-    if (!waiting_id_ || passive_.empty() || sa_.state() != ike_sa_state::connecting ||
-        passive_.front()->kind() != task_kind::ike_init)
-        return;
-    const std::uint32_t id = *waiting_id_;
-    waiting_id_.reset();
+    const auto waiting = take_waiting(task_kind::ike_init);
+    if (!waiting) return;
+    const std::uint32_t id = *waiting;
     auto r = passive_.front()->crypto_done(job, ctx);
     if (!r) return answer_error(exchange_type::ike_sa_init, id, std::move(r.error()), ctx);
     answer(exchange_type::ike_sa_init, id, ctx);

@@ -96,6 +96,7 @@ class task_manager {
     time_point last_inbound() const { return last_inbound_; }
 
   private:
+    std::optional<std::uint32_t> take_waiting(task_kind kind);
     /// Builds and sends our request; with `eap_round` only the first active
     /// task (ike_auth) builds it.
     void send_request(engine_context& ctx, bool eap_round = false);

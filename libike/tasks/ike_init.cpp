@@ -167,25 +167,24 @@ task_result ike_init::process(const inbound_message& m, engine_context& ctx) {
     negotiated_ = choice->negotiated;
     sa_.ni = nonce->nonce;
     read_capabilities(m);
-    if (ctx.settings.offload_key_exchange) return hand_out_key_exchange(ke->data, ctx);
-    auto ours = ctx.keys.take(*group_, ctx.rng);
-    if (!ours)
-        return std::unexpected(
-            fatal("key exchange: " + ours.error().message(), notify_type::no_proposal_chosen));
-    auto g_ir = (*ours)->shared_secret(ke->data);
-    if (!g_ir)
-        return std::unexpected(
-            fatal("peer's KE value: " + g_ir.error().message(), notify_type::invalid_syntax));
-    our_public_ = (*ours)->public_value();
-    g_ir_ = std::move(*g_ir);
-    return progress::done;
+    auto job = key_exchange_job(ke->data, ctx);
+    if (!job) return std::unexpected(std::move(job.error()));
+    // Issue 7: the scalar multiplications may go to another thread; inline,
+    // the same job runs here, so both ways give the same keys and errors.
+    if (ctx.settings.offload_key_exchange) {
+        ctx.out.emplace_back(crypto_job{sa_.id, std::move(*job)});
+        return progress::waiting;
+    }
+    (*job)->run();
+    return crypto_done(**job, ctx);
 }
 
-// Issue 7: the two scalar multiplications go to another thread. The private
-// key is drawn here, on the engine's thread, from the engine's randomness
-// (the same bytes make_key_exchange would take, so pinned test randomness
-// gives the same keys either way); the job gets copies of what it needs.
-task_result ike_init::hand_out_key_exchange(bytes_view peer_public, engine_context& ctx) {
+// Our key pair and the peer's value as a job that owns copies of them. The
+// private key is drawn here, on the engine's thread, from the engine's
+// randomness (the same bytes make_key_exchange would take, so pinned test
+// randomness gives the same keys either way).
+std::expected<std::unique_ptr<ke_job>, task_error> ike_init::key_exchange_job(
+    bytes_view peer_public, engine_context& ctx) {
     bytes peer(peer_public.begin(), peer_public.end());
     if (ctx.keys.made_ahead(*group_)) {
         // The pool's pair is ready (X25519): the job only computes g^ir.
@@ -193,17 +192,13 @@ task_result ike_init::hand_out_key_exchange(bytes_view peer_public, engine_conte
         if (!ours)
             return std::unexpected(
                 fatal("key exchange: " + ours.error().message(), notify_type::no_proposal_chosen));
-        ctx.out.emplace_back(
-            crypto_job{sa_.id, std::make_unique<ke_job>(std::move(*ours), std::move(peer))});
-        return progress::waiting;
+        return std::make_unique<ke_job>(std::move(*ours), std::move(peer));
     }
     auto x = draw_private_key(*group_, ctx.rng);
     if (!x)
         return std::unexpected(
             fatal("key exchange: " + x.error().message(), notify_type::no_proposal_chosen));
-    ctx.out.emplace_back(
-        crypto_job{sa_.id, std::make_unique<ke_job>(*group_, std::move(*x), std::move(peer))});
-    return progress::waiting;
+    return std::make_unique<ke_job>(*group_, std::move(*x), std::move(peer));
 }
 
 task_result ike_init::crypto_done(ke_job& job, engine_context&) {

@@ -37,7 +37,8 @@ class ike_init final : public task {
     task_result crypto_done(ke_job& job, engine_context& ctx) override;
 
   private:
-    task_result hand_out_key_exchange(bytes_view peer_public, engine_context& ctx);
+    std::expected<std::unique_ptr<ke_job>, task_error> key_exchange_job(bytes_view peer_public,
+                                                                        engine_context& ctx);
     task_result derive(engine_context& ctx);
     void read_capabilities(const inbound_message& m);
 
