@@ -55,17 +55,16 @@ std::expected<void, cert_error> cert_cache::validate(const trust_store& store,
                                                      std::span<const certificate> intermediates,
                                                      cert_time now) {
     std::string key = capacity_ == 0 ? std::string() : chain_key(store, leaf, intermediates);
-    if (auto it = verdicts_.entries.find(key); it != verdicts_.entries.end()) {
-        if (it->second.contains(now)) {
-            ++stats_.verdict_hits;
-            return {};
-        }
+    const auto it = verdicts_.entries.find(key);
+    if (it != verdicts_.entries.end() && it->second.contains(now)) {
+        ++stats_.verdict_hits;
+        return {};
     }
     ++stats_.verdict_misses;
     auto window = store.validate(leaf, intermediates, now);
     if (!window) return std::unexpected(window.error());
     // A window from a clock that moved on is replaced; FIFO keeps the slot.
-    if (auto it = verdicts_.entries.find(key); it != verdicts_.entries.end())
+    if (it != verdicts_.entries.end())
         it->second = *window;
     else
         verdicts_.put(std::move(key), *window, capacity_);
